@@ -1,0 +1,184 @@
+"""The `zfxxgk` command line."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from pipelines.settings import PROJECT_ROOT, warehouse_path
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="zfxxgk", description="China's government information disclosure "
+                                 "annual reports, parsed into a DuckDB warehouse.")
+    ap.add_argument("--db", help="warehouse file (default: $ZFXXGK_DB or data/warehouse.duckdb)")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("parse", help="parse report files and print the canonical record")
+    p.add_argument("paths", nargs="+", type=Path, help="files or directories")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="one JSON record (a single file)")
+    fmt.add_argument("--jsonl", action="store_true", help="one JSON record per line, streaming")
+    p.set_defaults(func=cmd_parse)
+
+    p = sub.add_parser("load", help="parse local report files and load them into the warehouse")
+    p.add_argument("paths", nargs="+", type=Path)
+    p.set_defaults(func=cmd_load)
+
+    p = sub.add_parser("demo", help="run the main Dagster job on the embedded default and print the statistics")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("stats", help="print the headline statistics")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("query", help="run a SQL query against the warehouse (read-only) and print a table")
+    p.add_argument("sql")
+    p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("ui", help="start the Dagster UI on this project (dagster dev)")
+    p.add_argument("--port", type=int, default=3000)
+    p.set_defaults(func=cmd_ui)
+
+    args = ap.parse_args(argv)
+    if args.db:
+        os.environ["ZFXXGK_DB"] = str(Path(args.db).resolve())
+    try:
+        return args.func(args)
+    except BrokenPipeError:
+        return 0
+
+
+def cmd_parse(args) -> int:
+    from pipelines.crawl.local import expand_paths
+    from pipelines.parse import parse_path
+
+    paths = list(expand_paths(args.paths))
+    missing = [p for p in paths if not p.is_file()]
+    if missing:
+        print(f"zfxxgk parse: no such file: {missing[0]}", file=sys.stderr)
+        return 2
+    if args.json and len(paths) != 1:
+        print("zfxxgk parse: --json takes one file; use --jsonl for several", file=sys.stderr)
+        return 2
+    worst = 0
+    for path in paths:
+        report = parse_path(path)
+        if args.jsonl:
+            print(report.dumps(indent=None), flush=True)
+        elif args.json:
+            print(report.dumps())
+        else:
+            print(summary(report))
+        if report.parse_status in ("failed", "not_a_report"):
+            worst = 1
+            if not args.jsonl:
+                f = next((f for f in report.findings if f.severity == "error"), None)
+                print(f"zfxxgk parse: {path}: {report.parse_status}: {f.detail if f else ''}", file=sys.stderr)
+    return worst
+
+
+def summary(report) -> str:
+    """A readable view of one record: metadata, the three tables, the findings."""
+    from pipelines.record import APPLICANT_LABELS
+
+    out = [f"{report.source}", f"  issuer {report.issuer}  year {report.year}  format {report.format_version}  "
+           f"scope {report.scope}  status {report.parse_status}"]
+
+    def fmt(v):
+        return "—" if v is None else (str(int(v)) if float(v).is_integer() else str(v))
+
+    if report.active is not None:
+        a = report.active
+        out.append("  table 2 (主动公开)")
+        for item in ("regulations", "normative_documents"):
+            d = getattr(a, item)
+            out.append(f"    {item:<22}" + ("—" if d is None else
+                       f"issued {fmt(d.issued)}  repealed {fmt(d.repealed)}  in_force {fmt(d.in_force)}"))
+        out.append(f"    licensing {fmt(a.licensing)}  punishment {fmt(a.punishment)}  coercion {fmt(a.coercion)}  "
+                   f"fees_10k_yuan {fmt(a.fees_10k_yuan)}")
+    if report.requests is not None:
+        out.append("  table 3 (依申请)" + "".join(f"{c:>8}" for c in APPLICANT_LABELS))
+        for key, row in report.requests.items():
+            if row is not None:
+                out.append(f"    {key:<27}" + "".join(f"{fmt(v):>8}" for v in row))
+    if report.review_litigation is not None:
+        out.append("  table 4 (复议/诉讼)            维持    纠正    其他  尚未审结    总计")
+        for key, row in report.review_litigation.items():
+            if row is not None:
+                out.append(f"    {key:<27}" + "".join(f"{fmt(v):>8}" for v in row))
+    if report.findings:
+        out.append("  findings")
+        for f in report.findings:
+            out.append(f"    [{f.severity}] {f.stage}/{f.rule}: {f.detail}")
+    return "\n".join(out)
+
+
+def cmd_load(args) -> int:
+    from pipelines.pipeline import load_local
+
+    result = load_local(args.paths)
+    print(f"loaded {result.loaded} reports into {warehouse_path()}"
+          + (f", {len(result.failed)} failed" if result.failed else ""))
+    return 1 if result.failed else 0
+
+
+def cmd_demo(args) -> int:
+    from pipelines.defs.run import run_main_job
+
+    ok = run_main_job()
+    print()
+    cmd_stats(args)
+    return 0 if ok else 1
+
+
+def cmd_stats(args) -> int:
+    from pipelines import warehouse
+
+    try:
+        conn = warehouse.connect(read_only=True)
+    except FileNotFoundError as e:
+        print(f"zfxxgk stats: {e}", file=sys.stderr)
+        return 1
+    with conn:
+        print(f"Warehouse {warehouse_path()}\n")
+        print("Reports by parse status")
+        conn.sql("SELECT * FROM reports_by_status").show(max_width=200)
+        print("Requests by year (self-scope reports with every number read)")
+        conn.sql("SELECT * FROM requests_by_year").show(max_width=200)
+    return 0
+
+
+def cmd_query(args) -> int:
+    import duckdb
+
+    from pipelines import warehouse
+
+    try:
+        with warehouse.connect(read_only=True) as conn:
+            conn.sql(args.sql).show(max_width=250, max_rows=200)
+    except (duckdb.Error, FileNotFoundError) as e:
+        print(f"zfxxgk query: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def dagster_env() -> dict[str, str]:
+    """The project's Dagster instance: dagster.yaml at the project root, storage under data/."""
+    env = dict(os.environ)
+    env.setdefault("DAGSTER_HOME", str(PROJECT_ROOT))
+    env.setdefault("DAGSTER_STORAGE_DIR", str(PROJECT_ROOT / "data" / "dagster"))
+    return env
+
+
+def cmd_ui(args) -> int:
+    env = dagster_env()
+    cmd = [sys.executable, "-m", "dagster", "dev", "-m", "pipelines.definitions", "-p", str(args.port)]
+    print(f"Dagster UI on http://127.0.0.1:{args.port} (instance {env['DAGSTER_HOME']}/dagster.yaml)")
+    os.chdir(PROJECT_ROOT)
+    os.execvpe(cmd[0], cmd, env)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

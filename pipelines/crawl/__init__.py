@@ -1,0 +1,1 @@
+"""Crawl stage: getting report documents (from local files here; from portals in crawl.http)."""

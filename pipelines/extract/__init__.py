@@ -1,0 +1,116 @@
+"""Extract stage: raw document bytes -> rows of cells for the parser.
+
+The format is decided from the bytes (magic numbers, markup), never from the name alone.
+Formats this stage cannot read yet give an `unsupported` ExtractError naming the format.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from pipelines.parse.cells import Row, text_to_rows
+from pipelines.record import Finding
+
+MAGIC = [
+    (b"%PDF-", "pdf"),
+    (b"PK\x03\x04", "zip"),  # docx / xlsx / wps (OOXML)
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole"),  # doc / xls / wps
+    (b"{\\rtf", "rtf"),
+    (b"\x89PNG", "png"), (b"\xff\xd8\xff", "jpeg"), (b"GIF8", "gif"),
+]
+
+
+class ExtractError(Exception):
+    """The document cannot be turned into rows. `status` is the report status to record."""
+
+    def __init__(self, message: str, rule: str, status: str = "failed"):
+        super().__init__(message)
+        self.rule = rule
+        self.status = status
+
+
+@dataclass
+class Extracted:
+    rows: list[Row]
+    kind: str  # text, html, ...
+    title: Optional[str] = None  # a page's ArticleTitle meta, when there is one
+    findings: list[Finding] = field(default_factory=list)
+
+
+def sniff(data: bytes) -> str:
+    """The document's format from its bytes: pdf, zip, ole, rtf, image kinds, html or text."""
+    head = data[:16]
+    for magic, kind in MAGIC:
+        if head.startswith(magic):
+            return kind
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "binary"
+    probe = data[:4096].lower()
+    if b"<html" in probe or b"<!doctype html" in probe or b"<table" in probe or b"<body" in probe:
+        return "html"
+    return "text"
+
+
+def decode(data: bytes, declared: Optional[str] = None) -> str:
+    """Bytes -> text: BOM, then the declared charset, then UTF-8, then GB18030, then detection.
+
+    gb2312/gbk are decoded as gb18030, their superset (strict gb2312 decoding drops whole
+    pages over one character outside it, such as 镕).
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    tried = []
+    if declared:
+        enc = declared.strip().lower()
+        enc = "gb18030" if enc in ("gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936") else enc
+        tried.append(enc)
+    for enc in [*tried, "utf-8", "gb18030"]:
+        try:
+            return data.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise ExtractError("the text is in no encoding that could be recognised", "E-encoding")
+    return str(best)
+
+
+def extract(data: bytes, name: str = "", declared_charset: Optional[str] = None) -> Extracted:
+    if not data.strip():
+        raise ExtractError("the document is empty", "E-empty")
+    kind = sniff(data)
+    if kind == "html":
+        from pipelines.extract.html import html_to_rows
+
+        rows, title = html_to_rows(decode(data, declared_charset or _meta_charset(data)))
+        return Extracted(rows, "html", title)
+    if kind == "text":
+        text = decode(data, declared_charset)
+        if _garbled(text):
+            raise ExtractError("the text decodes to mostly control or replacement characters", "E-encoding")
+        return Extracted(text_to_rows(text), "text")
+    if kind in ("png", "jpeg", "gif"):
+        raise ExtractError(f"an image ({kind}): image-only reports need OCR, which is not done",
+                           "E-image", status="unsupported")
+    if kind == "binary":
+        raise ExtractError("binary data that is no known document format", "E-binary")
+    raise ExtractError(f"a {kind} document: this reader is not available yet", f"E-format-{kind}",
+                       status="unsupported")
+
+
+def _meta_charset(data: bytes) -> Optional[str]:
+    import re
+
+    m = re.search(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", data[:4096], re.I)
+    return m.group(1).decode("ascii") if m else None
+
+
+def _garbled(text: str) -> bool:
+    if not text:
+        return True
+    bad = sum(1 for ch in text if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\t\n\r\f"))
+    return bad / len(text) > 0.05

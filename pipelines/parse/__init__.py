@@ -1,0 +1,127 @@
+"""Report parser: rows of cells -> the canonical record, with findings and a status.
+
+Plain functions, no Dagster. `parse_rows` is the core; `parse_text` reads a text dump;
+`parse_document` takes raw bytes through the extract stage first.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+from pipelines.parse.cells import Row, text_to_rows
+from pipelines.parse.metadata import detect_scope, find_title, period_year, signature_counts
+from pipelines.parse.tables import (find_sections, read_active, read_requests, read_review_litigation,
+                                    row_text)
+from pipelines.parse.validate import validate
+from pipelines.record import Finding, Report
+
+SECTION_NAMES = {"1": "总体情况", "2": "主动公开政府信息情况", "3": "收到和处理政府信息公开申请情况",
+                 "4": "政府信息公开行政复议、行政诉讼情况", "5": "存在的主要问题及改进情况",
+                 "6": "其他需要报告的事项"}
+
+
+def parse_rows(rows: list[Row], source: Optional[str] = None,
+               title_hint: Optional[str] = None) -> Report:
+    """Parse a document given as rows of cells. `title_hint`: a page's ArticleTitle meta."""
+    report = Report(source=source, parse_status="failed")
+    text = "\n".join("\t".join(r) for r in rows)
+    if title_hint:
+        report.issuer, report.year = find_title([[title_hint]])
+    if report.issuer is None:
+        report.issuer, report.year = find_title(rows)
+    p_year = period_year(text)
+    if report.year is None and p_year is not None:
+        report.year = p_year
+        report.add("parse", "M-year-from-period", "warning", f"year {p_year} taken from the 统计期限 sentence")
+    elif report.year is not None and p_year is not None and p_year != report.year:
+        report.add("parse", "M-year-conflict", "warning",
+                   f"title says {report.year}, the 统计期限 sentence says {p_year}; the title is kept")
+
+    sig = signature_counts(text)
+    table_like = sig["2021"] + sig["2019"] + sig["post2019"]
+    if table_like == 0:
+        if sig["legacy"] > 0 and report.year is not None:
+            report.format_version = "legacy"
+            report.parse_status = "unsupported"
+            report.add("parse", "F-legacy", "error",
+                       "a pre-2019 report (统计指标 / 同意公开答复数 layout): its numbers are not read")
+        elif report.issuer is not None:
+            report.parse_status = "partial"
+            report.add("parse", "T-none", "error", "titled as an annual report but none of its tables was found")
+        else:
+            report.parse_status = "not_a_report"
+            report.add("parse", "F-not-a-report", "error",
+                       "no annual-report title and none of the format's tables: not an annual report")
+        return report
+
+    fmt = "2019" if sig["2019"] > sig["2021"] else "2021"
+    report.format_version = fmt
+    report.scope = detect_scope(text)
+    sections = find_sections(rows)
+    report.sections = {k: "\n".join(row_text(r) if len(r) > 1 else r[0] for r in rows[a:b] if "".join(r).strip())
+                       for k, (a, b) in sections.items()}
+
+    def region(key: str) -> list[Row]:
+        if key in sections:
+            a, b = sections[key]
+            return rows[a:b]
+        report.add("parse", f"S{key}-missing", "warning",
+                   f"section heading {key} ({SECTION_NAMES[key]}) not found; the whole text is searched")
+        return rows
+
+    findings: list[Finding] = []
+    report.active = read_active(region("2"), fmt, findings, report.extra)
+    report.requests = read_requests(region("3"), findings)
+    if "4" in sections:
+        report.review_litigation = read_review_litigation(region("4"), findings)
+    else:
+        findings.append(Finding("parse", "S4-missing", "error",
+                                "section 四 (行政复议、行政诉讼) not found, so table 4 cannot be located"))
+    for table, name in ((report.active, "T2"), (report.requests, "T3"), (report.review_litigation, "T4")):
+        if table is None:
+            findings.append(Finding("parse", f"{name}-missing", "error", f"table {name[1]} not found"))
+    report.findings += findings
+    if report.issuer is None:
+        report.add("parse", "M-issuer", "error", "issuer not found in the title")
+    if report.year is None:
+        report.add("parse", "M-year", "error", "report year found neither in the title nor in the 统计期限 sentence")
+
+    report.findings += validate(report)
+    report.parse_status = decide_status(report)
+    return report
+
+
+def decide_status(report: Report) -> str:
+    """The status definitions of report-schema.md, from the findings."""
+    errors = [f for f in report.findings if f.severity == "error"]
+    unread = [f for f in report.findings if f.stage == "parse" and
+              (f.severity == "error" or f.rule in ("blank-cell", "placeholder-cell", "non-numeric-cell"))]
+    if unread or report.active is None or report.requests is None or report.review_litigation is None:
+        return "partial"
+    if any(f.stage == "validate" for f in errors):
+        return "inconsistent"
+    return "ok"
+
+
+def parse_text(text: str, source: Optional[str] = None) -> Report:
+    return parse_rows(text_to_rows(text), source=source)
+
+
+def parse_document(data: bytes, name: str, source: Optional[str] = None) -> Report:
+    """Raw bytes of any supported document -> report (the extract stage picks the reader)."""
+    from pipelines.extract import ExtractError, extract
+
+    source = source or name
+    try:
+        doc = extract(data, name)
+    except ExtractError as e:
+        report = Report(source=source, parse_status=e.status)
+        report.add("extract", e.rule, "error", str(e))
+        return report
+    report = parse_rows(doc.rows, source=source, title_hint=doc.title)
+    report.findings = doc.findings + report.findings
+    return report
+
+
+def parse_path(path: Path) -> Report:
+    return parse_document(path.read_bytes(), path.name, source=str(path))

@@ -1,0 +1,110 @@
+"""Cells: the unit every layout is reduced to before the tables are read.
+
+A document reaches the parser as a list of rows, each a list of cell strings (a paragraph
+is a row of one cell). Text dumps are turned into rows here; HTML tables (extract stage)
+arrive as rows already. Cell values are classified here too: number, blank, placeholder
+or text.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Optional
+
+Row = list[str]
+
+_FULLWIDTH = str.maketrans({chr(0xFF10 + i): str(i) for i in range(10)} | {
+    "（": "(", "）": ")", "，": ",", "。": ".", "：": ":", "；": ";", "－": "-", "．": ".",
+    "、": "、", "　": " ", "\u00a0": " ", "\u3000": " ",
+})
+
+
+def normalize(s: str) -> str:
+    """Full-width digits and brackets to ASCII, whitespace removed (labels, headings)."""
+    s = unicodedata.normalize("NFKC", s).translate(_FULLWIDTH)
+    return re.sub(r"\s+", "", s)
+
+
+def label_key(s: str) -> str:
+    """A label reduced to its letters: no numbering punctuation, brackets, quotes or spaces."""
+    return re.sub(r"[\s()\[\]【】〔〕.,、:;\"'“”‘’「」《》\-—_*]", "", normalize(s))
+
+
+def text_to_rows(text: str) -> list[Row]:
+    """Rows of cells from a plain-text dump, whatever its table layout.
+
+    - tab-separated rows: one line, cells split on tabs (000, 003);
+    - pipe-separated rows: one line, cells split on '|' (001);
+    - one cell per line (002, 004): a line holding one tab-prefixed cell opens a cell, an
+      untabbed line continues it (vertical text 结/果/维/持), a blank line ends the row.
+    Any other line is a row of one cell (a paragraph or heading).
+    """
+    rows: list[Row] = []
+    group: Optional[Row] = None  # the one-cell-per-line row being built
+
+    def close() -> None:
+        nonlocal group
+        if group is not None:
+            rows.append(group)
+            group = None
+
+    for raw in text.splitlines():
+        line = raw.rstrip("\r")
+        if not line.strip():
+            close()
+            continue
+        if "\t" in line:
+            body = line[1:] if line.startswith("\t") else None
+            if body is not None and "\t" not in body:
+                # one cell per line
+                if group is None:
+                    group = []
+                group.append(body.strip())
+                continue
+            close()
+            rows.append([c.strip() for c in line.split("\t")])
+        elif "|" in line:
+            close()
+            rows.append([c.strip() for c in line.split("|")])
+        elif group is not None:
+            # continuation of a cell whose text was broken over lines
+            group[-1] = group[-1] + line.strip()
+        else:
+            rows.append([line.strip()])
+    close()
+    return rows
+
+
+# ---------------------------------------------------------------- cell values
+NUMBER, BLANK, PLACEHOLDER, TEXT = "number", "blank", "placeholder", "text"
+PLACEHOLDERS = {"-", "—", "--", "——", "/", "无", "不适用", "N/A", "n/a", "NA", "－", "–", "\\"}
+_NUM_RE = re.compile(r"^[-−]?\d+(\.\d+)?$")
+_THOUSANDS_RE = re.compile(r"^[-−]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+@dataclass(frozen=True)
+class Cell:
+    kind: str
+    value: Optional[float]
+    text: str
+
+
+def read_cell(raw: str) -> Cell:
+    s = unicodedata.normalize("NFKC", raw).translate(_FULLWIDTH).strip()
+    s = re.sub(r"\s+", "", s)
+    if not s:
+        return Cell(BLANK, None, raw)
+    if s in PLACEHOLDERS:
+        return Cell(PLACEHOLDER, None, raw)
+    if _THOUSANDS_RE.match(s):
+        s = s.replace(",", "")
+    if _NUM_RE.match(s):
+        v = float(s.replace("−", "-"))
+        return Cell(NUMBER, v, raw)
+    return Cell(TEXT, None, raw)
+
+
+def is_value(raw: str) -> bool:
+    """A cell that holds a table value (a number or a placeholder), not a label."""
+    return read_cell(raw).kind in (NUMBER, PLACEHOLDER)

@@ -1,0 +1,140 @@
+"""The format's consistency rules (report-schema.md), as findings that name the cells.
+
+R1  new_received + carried_over = total_handled + carried_forward   (per column)
+R2  each table-3 row: 总计 = sum of the six applicant columns
+R3  total_handled = sum of the outcome rows (21 rows; 2019 format: 20 rows + other_total)
+R4  each table-4 proceeding: 总计 = 维持 + 纠正 + 其他 + 尚未审结
+A rule that cannot be checked because a needed cell is null is reported as not checked,
+never as a pass.
+"""
+from __future__ import annotations
+
+from pipelines.record import (APPLICANT_LABELS, APPLICANTS, OTHER_SUBROWS, OTHER_TOTAL, OUTCOME_ROWS,
+                              Finding, Report)
+
+_EPS = 1e-9
+
+
+def _cell(row: str, col: int) -> str:
+    return f"requests.{row}.{APPLICANTS[col]}"
+
+
+def validate(report: Report) -> list[Finding]:
+    out: list[Finding] = []
+    r = report.requests
+    if r is not None:
+        out += _r1(r) + _r2(r) + _r3(r)
+    if report.review_litigation is not None:
+        out += _r4(report.review_litigation)
+    out += _value_checks(report)
+    return out
+
+
+def _unchecked(rule: str, what: str, cells: list[str]) -> Finding:
+    return Finding("validate", rule, "warning", f"{what} not checked: null cells", cells)
+
+
+def _r1(r) -> list[Finding]:
+    out = []
+    keys = ("new_received", "carried_over", "total_handled", "carried_forward")
+    for i, col in enumerate(APPLICANT_LABELS):
+        vals = [(r.get(k) or [None] * 7)[i] for k in keys]
+        cells = [_cell(k, i) for k in keys]
+        if None in vals:
+            out.append(_unchecked("R1", f"R1 {col}", [c for c, v in zip(cells, vals) if v is None]))
+            continue
+        n, c, t, f = vals
+        if abs((n + c) - (t + f)) > _EPS:
+            out.append(Finding("validate", "R1", "error",
+                               f"{col}: new_received {_n(n)} + carried_over {_n(c)} = {_n(n + c)} != "
+                               f"total_handled {_n(t)} + carried_forward {_n(f)} = {_n(t + f)}", cells))
+    return out
+
+
+def _r2(r) -> list[Finding]:
+    out = []
+    for key, row in r.items():
+        if row is None:
+            continue
+        cells = [_cell(key, i) for i in range(7)]
+        if None in row:
+            out.append(_unchecked("R2", f"R2 {key}", [c for c, v in zip(cells, row) if v is None]))
+            continue
+        s = sum(row[:6])
+        if abs(s - row[6]) > _EPS:
+            out.append(Finding("validate", "R2", "error",
+                               f"{key} 总计 {_n(row[6])} != sum of applicant columns {_n(s)}", cells))
+    return out
+
+
+def _outcome_rows(r) -> list[str]:
+    rows = list(OUTCOME_ROWS)
+    if OTHER_TOTAL in r and all(r.get(k) is None for k in OTHER_SUBROWS):
+        rows = [k for k in rows if k not in OTHER_SUBROWS] + [OTHER_TOTAL]
+    return rows
+
+
+def _r3(r) -> list[Finding]:
+    out = []
+    rows = _outcome_rows(r)
+    for i, col in enumerate(APPLICANT_LABELS):
+        vals = [(r.get(k) or [None] * 7)[i] for k in rows]
+        tot = (r.get("total_handled") or [None] * 7)[i]
+        cells = [_cell("total_handled", i)] + [_cell(k, i) for k in rows]
+        if tot is None or None in vals:
+            out.append(_unchecked("R3", f"R3 {col}", [c for c, v in zip(cells, [tot] + vals) if v is None]))
+            continue
+        s = sum(vals)
+        if abs(s - tot) > _EPS:
+            out.append(Finding("validate", "R3", "error",
+                               f"total_handled {col} {_n(tot)} != sum of {len(rows)} outcome rows {_n(s)}",
+                               cells))
+    return out
+
+
+def _r4(rl) -> list[Finding]:
+    out = []
+    for key, row in rl.items():
+        if row is None:
+            continue
+        cells = [f"review_litigation.{key}.{o}" for o in ("upheld", "corrected", "other", "pending", "total")]
+        if None in row:
+            out.append(_unchecked("R4", f"R4 {key}", [c for c, v in zip(cells, row) if v is None]))
+            continue
+        s = sum(row[:4])
+        if abs(s - row[4]) > _EPS:
+            out.append(Finding("validate", "R4", "error",
+                               f"{key} 总计 {_n(row[4])} != 维持+纠正+其他+尚未审结 = {_n(s)}", cells))
+    return out
+
+
+def _value_checks(report: Report) -> list[Finding]:
+    """Counts must be non-negative integers; only the fee may be fractional."""
+    out = []
+    cells: list[tuple[str, float]] = []
+    for key, row in (report.requests or {}).items():
+        for i, v in enumerate(row or []):
+            if v is not None:
+                cells.append((_cell(key, i), v))
+    for key, row in (report.review_litigation or {}).items():
+        for i, v in enumerate(row or []):
+            if v is not None:
+                cells.append((f"review_litigation.{key}.{i}", v))
+    if report.active is not None:
+        for item, metric, v in report.active.cells():
+            if v is not None and item != "fees_10k_yuan":
+                cells.append((f"active.{item}.{metric}", v))
+    for name, v in cells:
+        if v < 0:
+            out.append(Finding("validate", "V-negative", "error", f"{name} is negative ({_n(v)})", [name]))
+        elif not float(v).is_integer():
+            out.append(Finding("validate", "V-fraction", "error", f"{name} is not a whole count ({v})", [name]))
+    fee = report.active.fees_10k_yuan if report.active else None
+    if fee is not None and fee < 0:
+        out.append(Finding("validate", "V-negative", "error", f"fees_10k_yuan is negative ({fee})",
+                           ["active.fees_10k_yuan.amount"]))
+    return out
+
+
+def _n(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else str(v)

@@ -1,0 +1,189 @@
+"""The canonical record of one parsed annual report (spec: report-schema.md).
+
+This is the one model every stage speaks: the parser returns it, `zfxxgk parse --json`
+prints it, and the warehouse frames are derived from it. Key order in the JSON form is
+the schema's order.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Optional
+
+Number = Optional[float]  # int in practice; the fee may be fractional; None = blank / unread
+
+APPLICANTS = (
+    "natural_person", "commercial_enterprise", "research_institution",
+    "social_welfare_org", "legal_service_org", "other_org", "total",
+)
+APPLICANT_LABELS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
+
+REQUEST_ROWS = (
+    "new_received", "carried_over",
+    "granted", "partially_granted",
+    "denied_state_secret", "denied_law_prohibited", "denied_security_stability",
+    "denied_third_party", "denied_internal_affairs", "denied_process_info",
+    "denied_enforcement_file", "denied_query_matter",
+    "unavailable_not_held", "unavailable_needs_creation", "unavailable_unclear",
+    "rejected_petition", "rejected_duplicate", "rejected_publication",
+    "rejected_excessive", "rejected_confirmation",
+    "other_no_correction", "other_no_fee", "other_other",
+    "total_handled", "carried_forward",
+)
+OUTCOME_ROWS = REQUEST_ROWS[REQUEST_ROWS.index("granted"):REQUEST_ROWS.index("other_other") + 1]
+# The 2019 (60号) format has one （六）其他处理 row instead of the three other_* rows.
+OTHER_TOTAL = "other_total"
+OTHER_SUBROWS = ("other_no_correction", "other_no_fee", "other_other")
+
+PROCEEDINGS = ("review", "litigation_direct", "litigation_after_review")
+OUTCOMES = ("upheld", "corrected", "other", "pending", "total")
+
+DOC_ITEMS = ("regulations", "normative_documents")
+DOC_METRICS = ("issued", "repealed", "in_force")
+DECISION_ITEMS = ("licensing", "punishment", "coercion")
+
+FORMAT_VERSIONS = ("2021", "2019", "legacy")
+SCOPES = ("self", "jurisdiction")
+STATUSES = ("ok", "inconsistent", "partial", "unsupported", "not_a_report", "failed")
+STAGES = ("crawl", "extract", "parse", "validate", "load")
+SEVERITIES = ("error", "warning")
+
+
+@dataclass
+class Finding:
+    """Why a report is not plainly `ok`: which stage, which rule, which cells."""
+
+    stage: str
+    rule: str
+    severity: str
+    detail: str
+    cells: list[str] = field(default_factory=list)  # e.g. "requests.total_handled.natural_person"
+
+    def __post_init__(self) -> None:
+        assert self.stage in STAGES, self.stage
+        assert self.severity in SEVERITIES, self.severity
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"stage": self.stage, "rule": self.rule,
+                               "severity": self.severity, "detail": self.detail}
+        if self.cells:
+            out["cells"] = list(self.cells)
+        return out
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> "Finding":
+        return cls(d["stage"], d["rule"], d["severity"], d["detail"], list(d.get("cells", [])))
+
+
+@dataclass
+class DocCounts:
+    """规章 / 行政规范性文件: 本年制发件数, 本年废止件数, 现行有效件数."""
+
+    issued: Number = None
+    repealed: Number = None
+    in_force: Number = None
+
+
+@dataclass
+class Active:
+    """二、主动公开政府信息情况."""
+
+    regulations: Optional[DocCounts] = None
+    normative_documents: Optional[DocCounts] = None
+    licensing: Number = None
+    punishment: Number = None
+    coercion: Number = None
+    fees_10k_yuan: Number = None
+
+    def cells(self) -> Iterator[tuple[str, str, Number]]:
+        """(item, metric, value) for every cell, the warehouse's long form."""
+        for item in DOC_ITEMS:
+            counts = getattr(self, item)
+            for metric in DOC_METRICS:
+                yield item, metric, None if counts is None else getattr(counts, metric)
+        for item in DECISION_ITEMS:
+            yield item, "decisions", getattr(self, item)
+        yield "fees_10k_yuan", "amount", self.fees_10k_yuan
+
+
+@dataclass
+class Report:
+    """One annual report, as printed, plus what the parser concluded about it."""
+
+    issuer: Optional[str] = None
+    year: Optional[int] = None
+    active: Optional[Active] = None
+    # row key -> 7 values (APPLICANTS order); None for a row the report does not have
+    requests: Optional[dict[str, Optional[list[Number]]]] = None
+    # proceeding -> 5 values (OUTCOMES order)
+    review_litigation: Optional[dict[str, Optional[list[Number]]]] = None
+    format_version: Optional[str] = None
+    scope: str = "self"
+    parse_status: str = "failed"
+    findings: list[Finding] = field(default_factory=list)
+    source: Optional[str] = None  # path or URL the record was parsed from
+    sections: dict[str, str] = field(default_factory=dict)  # "1".."6" -> section text
+    extra: dict[str, Any] = field(default_factory=dict)  # cells with no 2021 counterpart (2019 format)
+
+    def add(self, stage: str, rule: str, severity: str, detail: str, cells: list[str] | None = None) -> None:
+        self.findings.append(Finding(stage, rule, severity, detail, list(cells or [])))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "issuer": self.issuer,
+            "year": self.year,
+            "active": _active_json(self.active),
+            "requests": None if self.requests is None else {k: _nums(v) for k, v in self.requests.items()},
+            "review_litigation": None if self.review_litigation is None
+            else {k: _nums(v) for k, v in self.review_litigation.items()},
+            "format_version": self.format_version,
+            "scope": self.scope,
+            "parse_status": self.parse_status,
+            "findings": [f.to_json() for f in self.findings],
+            "source": self.source,
+            "sections": self.sections,
+            "extra": self.extra,
+        }
+
+    def dumps(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_json(), ensure_ascii=False, indent=indent)
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> "Report":
+        a = d.get("active")
+        active = None
+        if a is not None:
+            active = Active(
+                regulations=None if a.get("regulations") is None else DocCounts(**a["regulations"]),
+                normative_documents=None if a.get("normative_documents") is None
+                else DocCounts(**a["normative_documents"]),
+                licensing=a.get("licensing"), punishment=a.get("punishment"),
+                coercion=a.get("coercion"), fees_10k_yuan=a.get("fees_10k_yuan"),
+            )
+        return cls(
+            issuer=d.get("issuer"), year=d.get("year"), active=active,
+            requests=d.get("requests"), review_litigation=d.get("review_litigation"),
+            format_version=d.get("format_version"), scope=d.get("scope", "self"),
+            parse_status=d.get("parse_status", "failed"),
+            findings=[Finding.from_json(f) for f in d.get("findings", [])],
+            source=d.get("source"), sections=d.get("sections") or {}, extra=d.get("extra") or {},
+        )
+
+
+def _num(v: Number) -> Number:
+    """Integral floats print as ints so the JSON reads like the report."""
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v
+
+
+def _nums(values: Optional[list[Number]]) -> Optional[list[Number]]:
+    return None if values is None else [_num(v) for v in values]
+
+
+def _active_json(a: Optional[Active]) -> Optional[dict[str, Any]]:
+    if a is None:
+        return None
+    docs = {k: None if getattr(a, k) is None else {m: _num(getattr(getattr(a, k), m)) for m in DOC_METRICS}
+            for k in DOC_ITEMS}
+    return {**docs, **{k: _num(getattr(a, k)) for k in (*DECISION_ITEMS, "fees_10k_yuan")}}

@@ -1,0 +1,178 @@
+"""The DuckDB warehouse: versioned DDL, the loader, the SQL models.
+
+Plain functions on a `duckdb` connection; no Dagster. A report's rows are written in one
+transaction and replace whatever the report had before, so re-loading never duplicates.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Optional
+
+import duckdb
+import polars as pl
+
+from pipelines.record import STATUSES, Report
+from pipelines.settings import warehouse_path
+from pipelines.warehouse.frames import REPORT_TABLES, DocumentInfo, frames, report_id
+
+DDL_DIR = Path(__file__).parent / "ddl"
+
+
+def connect(path: Optional[Path | str] = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse (default: settings.warehouse_path()); a writer applies pending DDL."""
+    path = Path(path) if path else warehouse_path()
+    if read_only:
+        if not path.exists():
+            raise FileNotFoundError(f"no warehouse at {path}: load some reports first")
+        return duckdb.connect(str(path), read_only=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = duckdb.connect(str(path))
+    migrate(conn)
+    return conn
+
+
+def migrate(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply the DDL files not yet applied, in order, each in its own transaction."""
+    conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
+                 "(version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP DEFAULT current_timestamp)")
+    done = {v for (v,) in conn.execute("SELECT version FROM schema_migrations").fetchall()}
+    applied = []
+    for f in sorted(DDL_DIR.glob("*.sql")):
+        version = int(f.name.split("_", 1)[0])
+        if version in done:
+            continue
+        conn.execute("BEGIN")
+        try:
+            conn.execute(f.read_text(encoding="utf-8"))
+            conn.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, f.name])
+            conn.execute("COMMIT")
+        except Exception:
+            conn.execute("ROLLBACK")
+            raise
+        applied.append(f.name)
+    return applied
+
+
+# A copy with a better status is the one whose numbers the warehouse keeps.
+_RANK = {s: i for i, s in enumerate(STATUSES)}  # ok < inconsistent < partial < ...
+
+
+@dataclass
+class LoadResult:
+    loaded: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (document_id, error)
+    kept_other_copy: int = 0
+
+
+def load_reports(conn: duckdb.DuckDBPyConnection, items: Iterable[tuple[Report, DocumentInfo]]) -> LoadResult:
+    """Write reports and their documents. One transaction for the batch; if it fails, each
+    report is retried in its own transaction and a failing one gets a `load` finding."""
+    items = list(items)
+    result = LoadResult()
+    if not items:
+        return result
+    try:
+        _write(conn, items, result)
+        return result
+    except duckdb.Error:
+        result = LoadResult()
+    for report, doc in items:
+        try:
+            _write(conn, [(report, doc)], result)
+        except duckdb.Error as e:
+            result.failed.append((doc.document_id, str(e)))
+            _record_load_failure(conn, report, doc, str(e))
+    return result
+
+
+def _better(a: Report, b: Report) -> bool:
+    return _RANK.get(a.parse_status, 99) <= _RANK.get(b.parse_status, 99)
+
+
+def _write(conn: duckdb.DuckDBPyConnection, items: list[tuple[Report, DocumentInfo]], result: LoadResult) -> None:
+    # Several copies of one report in the batch: the best-status copy wins, every copy is evidence.
+    best: dict[str, tuple[Report, DocumentInfo]] = {}
+    copies = []
+    for report, doc in items:
+        rid = report_id(report, doc.document_id)
+        copies.append({"report_id": rid, "document_id": doc.document_id, "url": doc.url,
+                       "parse_status": report.parse_status})
+        if rid not in best or _better(report, best[rid][0]):
+            best[rid] = (report, doc)
+    conn.execute("BEGIN")
+    try:
+        # A copy already in the warehouse with a better status than this one keeps its place.
+        existing = dict(conn.execute(
+            "SELECT report_id, parse_status FROM reports WHERE report_id IN (SELECT unnest(?))",
+            [list(best)]).fetchall())
+        winners = []
+        for rid, (report, doc) in best.items():
+            old = existing.get(rid)
+            if old is not None and _RANK.get(old, 99) < _RANK.get(report.parse_status, 99):
+                result.kept_other_copy += 1
+            else:
+                winners.append((report, doc))
+        f = frames(winners)
+        docs = frames([(r, d) for r, d in items])["documents"].unique("document_id", keep="last")
+        _insert(conn, "documents", docs, replace=True)
+        ids = pl.DataFrame({"report_id": [report_id(r, d.document_id) for r, d in winners],
+                            "document_id": [d.document_id for _, d in winners]},
+                           schema={"report_id": pl.Utf8, "document_id": pl.Utf8})
+        conn.register("_incoming", ids.to_arrow())
+        # Ids that these documents used to produce (a re-parse may have found the issuer now).
+        conn.execute("CREATE OR REPLACE TEMP TABLE _stale AS SELECT report_id FROM _incoming UNION "
+                     "SELECT report_id FROM reports WHERE document_id IN (SELECT document_id FROM _incoming)")
+        for table in REPORT_TABLES:
+            conn.execute(f"DELETE FROM {table} WHERE report_id IN (SELECT report_id FROM _stale)")
+            _insert(conn, table, f[table])
+        cp = pl.DataFrame(copies, schema=frames([])["report_documents"].schema).unique(
+            ["report_id", "document_id"], keep="last")
+        _insert(conn, "report_documents", cp, replace=True)
+        conn.execute("COMMIT")
+    except Exception:
+        conn.execute("ROLLBACK")
+        raise
+    finally:
+        conn.unregister("_incoming")
+    result.loaded += len(winners)
+
+
+def _insert(conn: duckdb.DuckDBPyConnection, table: str, df: pl.DataFrame, replace: bool = False) -> None:
+    if df.is_empty():
+        return
+    name = f"_df_{table}"
+    conn.register(name, df.to_arrow())
+    try:
+        verb = "INSERT OR REPLACE" if replace else "INSERT"
+        conn.execute(f"{verb} INTO {table} BY NAME SELECT * FROM {name}")  # by name, never by position
+    finally:
+        conn.unregister(name)
+
+
+def _record_load_failure(conn: duckdb.DuckDBPyConnection, report: Report, doc: DocumentInfo, error: str) -> None:
+    try:
+        conn.execute("INSERT INTO findings (report_id, document_id, url, stage, rule, severity, detail) "
+                     "VALUES (?, ?, ?, 'load', 'L-write', 'error', ?)",
+                     [report_id(report, doc.document_id), doc.document_id, doc.url, error[:2000]])
+    except duckdb.Error:
+        pass  # the warehouse itself is unwritable; the caller reports the failure
+
+
+def record_document_failure(conn: duckdb.DuckDBPyConnection, doc: DocumentInfo, stage: str, rule: str,
+                            detail: str) -> None:
+    """A document that produced no report (fetch or read failure): its finding, queryable."""
+    conn.execute("BEGIN")
+    conn.execute("DELETE FROM findings WHERE report_id IS NULL AND document_id = ? AND rule = ?",
+                 [doc.document_id, rule])
+    conn.execute("INSERT INTO findings (report_id, document_id, url, stage, rule, severity, detail) "
+                 "VALUES (NULL, ?, ?, ?, ?, 'error', ?)", [doc.document_id, doc.url, stage, rule, detail])
+    conn.execute("COMMIT")
+
+
+def upsert_sources(conn: duckdb.DuckDBPyConnection, sources: list[dict]) -> None:
+    if sources:
+        df = pl.DataFrame(sources, schema={"source_id": pl.Utf8, "name": pl.Utf8, "start_url": pl.Utf8,
+                                           "adcode": pl.Utf8, "admin_level": pl.Utf8})
+        _insert(conn, "sources", df, replace=True)
+
