@@ -168,7 +168,6 @@ def dagster_env() -> dict[str, str]:
     """The project's Dagster instance: dagster.yaml at the project root, storage under data/."""
     env = dict(os.environ)
     env.setdefault("DAGSTER_HOME", str(PROJECT_ROOT))
-    env.setdefault("DAGSTER_STORAGE_DIR", str(PROJECT_ROOT / "data" / "dagster"))
     return env
 
 

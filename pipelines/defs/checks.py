@@ -63,7 +63,8 @@ def consistency_rules(warehouse: WarehouseResource) -> dg.AssetCheckResult:
             "reports_not_ok": not_ok,
             "share_not_ok": round(not_ok / total, 4) if total else 0.0,
             "reports_breaking_rules": len(by_report),
-            "ok_reports_breaking_rules": len(silent),
+            "ok_reports_breaking_rules": len({rid for rid, _ in silent}),
+            "ok_reports_breaking_rules_detail": dg.MetadataValue.json([f"{rid}: {rule}" for rid, rule in silent][:50]),
             "worst_offenders": dg.MetadataValue.json({rid: sorted(rules) for rid, rules in worst}),
         },
     )

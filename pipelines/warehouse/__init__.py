@@ -75,12 +75,12 @@ def load_reports(conn: duckdb.DuckDBPyConnection, items: Iterable[tuple[Report, 
     try:
         _write(conn, items, result)
         return result
-    except duckdb.Error:
+    except Exception:  # noqa: BLE001 - any failure: retry report by report, so one bad report costs only itself
         result = LoadResult()
     for report, doc in items:
         try:
             _write(conn, [(report, doc)], result)
-        except duckdb.Error as e:
+        except Exception as e:  # noqa: BLE001
             result.failed.append((doc.document_id, str(e)))
             _record_load_failure(conn, report, doc, str(e))
     return result
