@@ -137,7 +137,7 @@ def cmd_stats(args) -> int:
     from pipelines import warehouse
 
     try:
-        conn = warehouse.connect(read_only=True)
+        conn = warehouse.connect_reader()
     except FileNotFoundError as e:
         print(f"zfxxgk stats: {e}", file=sys.stderr)
         return 1
@@ -156,7 +156,7 @@ def cmd_query(args) -> int:
     from pipelines import warehouse
 
     try:
-        with warehouse.connect(read_only=True) as conn:
+        with warehouse.connect_reader() as conn:
             conn.sql(args.sql).show(max_width=250, max_rows=200)
     except (duckdb.Error, FileNotFoundError) as e:
         print(f"zfxxgk query: {e}", file=sys.stderr)

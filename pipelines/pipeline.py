@@ -19,4 +19,5 @@ def load_local(paths: Iterable[Path], db: Path | None = None) -> warehouse.LoadR
     with warehouse.connect(db) as conn:
         result = warehouse.load_reports(conn, items)
         models.build_all(conn)
+        warehouse.publish(conn, db)
     return result

@@ -138,3 +138,25 @@ def test_readers_do_not_need_the_writer(db_path, samples):
     with warehouse.connect(db_path, read_only=True) as conn:
         with pytest.raises(duckdb.Error):
             conn.execute("DELETE FROM reports")
+
+
+def test_published_copy_serves_readers_while_the_writer_holds_the_file(db_path, samples):
+    load_local([samples[0].parent], db_path)
+    writer = warehouse.connect(db_path)  # a load in progress holds the only writer lock
+    try:
+        with warehouse.connect_reader(db_path) as reader:
+            assert reader.execute("SELECT count(*) FROM reports").fetchone()[0] == 5
+            assert reader.execute("SELECT new_received FROM requests_by_year").fetchone()[0] == 69
+        # and the live file itself cannot be opened by another process's reader meanwhile
+        import subprocess, sys
+        p = subprocess.run([sys.executable, "-c", f"import duckdb; duckdb.connect({str(db_path)!r}, read_only=True)"],
+                           capture_output=True, text=True, timeout=60)
+        assert p.returncode != 0 and "lock" in p.stderr.lower()
+        # a reader in another process opens the published copy without waiting
+        pub = warehouse.published_path(db_path)
+        p = subprocess.run([sys.executable, "-c", f"import duckdb; print(duckdb.connect({str(pub)!r}, "
+                            "read_only=True).execute('SELECT count(*) FROM reports').fetchone()[0])"],
+                           capture_output=True, text=True, timeout=60)
+        assert p.returncode == 0 and p.stdout.strip() == "5"
+    finally:
+        writer.close()

@@ -85,5 +85,19 @@ def model_asset(model: sql_models.Model) -> dg.AssetsDefinition:
 
 
 def sql_model_assets() -> list[dg.AssetsDefinition]:
+    """One asset per SQL model, then the published copy that depends on all of them."""
     models = sql_models.discover()
-    return [model_asset(models[n]) for n in sql_models.build_order(models)]
+    assets = [model_asset(models[n]) for n in sql_models.build_order(models)]
+    return [*assets, published_warehouse_asset([a.key for a in assets])]
+
+
+def published_warehouse_asset(model_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
+    @dg.asset(name="out__published_warehouse", group_name="out_marts", deps=model_keys, pool="duckdb",
+              description="A read-only copy of the warehouse, swapped in atomically, that users query "
+                          "(zfxxgk query/stats) while the next load writes the live file.")
+    def _asset(warehouse: WarehouseResource) -> dg.MaterializeResult:
+        with warehouse.get_connection() as conn:
+            path = warehouse_mod.publish(conn, warehouse.path)
+        return dg.MaterializeResult(metadata={"path": str(path), "bytes": path.stat().st_size})
+
+    return _asset

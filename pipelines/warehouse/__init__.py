@@ -5,6 +5,7 @@ transaction and replace whatever the report had before, so re-loading never dupl
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
@@ -52,6 +53,39 @@ def migrate(conn: duckdb.DuckDBPyConnection) -> list[str]:
             raise
         applied.append(f.name)
     return applied
+
+
+def published_path(path: Optional[Path | str] = None) -> Path:
+    """The read-only copy users query: <warehouse dir>/published/<warehouse file name>."""
+    path = Path(path) if path else warehouse_path()
+    return path.parent / "published" / path.name
+
+
+def publish(conn: duckdb.DuckDBPyConnection, path: Optional[Path | str] = None) -> Path:
+    """Copy the warehouse to its published file, atomically (temp file + rename).
+
+    DuckDB allows one writer and no reader beside it in another process; readers open the
+    published copy instead, so a nightly load never blocks a user's query and vice versa. On
+    Linux a reader that has the old copy open keeps reading it after the rename.
+    """
+    target = published_path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    catalog = conn.execute("SELECT current_database()").fetchone()[0]
+    conn.execute(f"ATTACH '{tmp}' AS _publish")
+    try:
+        conn.execute(f'COPY FROM DATABASE "{catalog}" TO _publish')
+    finally:
+        conn.execute("DETACH _publish")
+    os.replace(tmp, target)
+    return target
+
+
+def connect_reader(path: Optional[Path | str] = None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection for users: the published copy when there is one, else the file itself."""
+    pub = published_path(path)
+    return connect(pub if pub.exists() else path, read_only=True)
 
 
 # A copy with a better status is the one whose numbers the warehouse keeps.
