@@ -287,3 +287,8 @@ def _from_source(geo: Geo, name: str, rest: str, source: Optional[Division], t: 
         return geo
     _fill(geo, source, t)
     return _classify(geo, name, rest[lead.end():] if lead else rest, source, t, kind_hint)
+
+
+def source_regions(conn) -> dict[str, Optional[str]]:
+    """source_id -> adcode of every source in the warehouse: the context `resolve` takes."""
+    return dict(conn.execute("SELECT source_id, adcode FROM sources").fetchall())

@@ -13,6 +13,7 @@ from typing import Iterable, Optional
 import duckdb
 import polars as pl
 
+from pipelines.geo import source_regions
 from pipelines.record import STATUSES, Report
 from pipelines.settings import warehouse_path
 from pipelines.warehouse.frames import REPORT_TABLES, DocumentInfo, frames, report_id
@@ -147,7 +148,7 @@ def _write(conn: duckdb.DuckDBPyConnection, items: list[tuple[Report, DocumentIn
                 result.kept_other_copy += 1
             else:
                 winners.append((report, doc))
-        f = frames(winners)
+        f = frames(winners, source_regions(conn))  # the sources' adcodes place the issuers
         docs = frames([(r, d) for r, d in items])["documents"].unique("document_id", keep="last")
         _insert(conn, "documents", docs, replace=True)
         ids = pl.DataFrame({"report_id": [report_id(r, d.document_id) for r, d in winners],

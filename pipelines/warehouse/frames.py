@@ -8,6 +8,7 @@ from typing import Iterable, Optional
 
 import polars as pl
 
+from pipelines.geo import resolve as resolve_division
 from pipelines.record import APPLICANTS, OUTCOMES, Report
 
 SCHEMAS: dict[str, dict[str, pl.DataType]] = {
@@ -16,7 +17,8 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
     "reports": {"report_id": pl.Utf8, "document_id": pl.Utf8, "url": pl.Utf8, "source_id": pl.Utf8,
                 "issuer": pl.Utf8, "year": pl.Int32, "format_version": pl.Utf8, "scope": pl.Utf8,
                 "parse_status": pl.Utf8, "adcode": pl.Utf8, "province": pl.Utf8, "prefecture": pl.Utf8,
-                "county": pl.Utf8, "admin_level": pl.Utf8, "n_findings": pl.Int32, "loaded_at": pl.Datetime("us")},
+                "county": pl.Utf8, "admin_level": pl.Utf8, "body_kind": pl.Utf8, "n_findings": pl.Int32,
+                "loaded_at": pl.Datetime("us")},
     "report_documents": {"report_id": pl.Utf8, "document_id": pl.Utf8, "url": pl.Utf8, "parse_status": pl.Utf8},
     "active_disclosure": {"report_id": pl.Utf8, "item": pl.Utf8, "metric": pl.Utf8, "value": pl.Float64},
     "request_outcomes": {"report_id": pl.Utf8, "row_key": pl.Utf8, "applicant": pl.Utf8, "value": pl.Int64},
@@ -57,17 +59,22 @@ def _int(v) -> Optional[int]:
     return None if v is None or not float(v).is_integer() else int(v)
 
 
-def frames(items: Iterable[tuple[Report, DocumentInfo]]) -> dict[str, pl.DataFrame]:
+def frames(items: Iterable[tuple[Report, DocumentInfo]],
+           source_regions: Optional[dict[str, Optional[str]]] = None) -> dict[str, pl.DataFrame]:
+    """`source_regions`: source_id -> the source's adcode, the context for resolving the issuer's division."""
     rows: dict[str, list[dict]] = {t: [] for t in SCHEMAS}
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     for report, doc in items:
         rid = report_id(report, doc.document_id)
+        geo = resolve_division(report.issuer, (source_regions or {}).get(doc.source_id))
         rows["documents"].append(vars(doc).copy())
         rows["reports"].append({
             "report_id": rid, "document_id": doc.document_id, "url": doc.url, "source_id": doc.source_id,
             "issuer": report.issuer, "year": report.year, "format_version": report.format_version,
-            "scope": report.scope, "parse_status": report.parse_status, "adcode": None, "province": None,
-            "prefecture": None, "county": None, "admin_level": None, "n_findings": len(report.findings),
+            "scope": report.scope, "parse_status": report.parse_status, "adcode": geo.adcode,
+            "province": geo.province, "prefecture": geo.prefecture, "county": geo.county,
+            "admin_level": geo.admin_level, "body_kind": geo.body_kind,
+            "n_findings": len(report.findings) + len(geo.findings),
             "loaded_at": now})
         rows["report_documents"].append({"report_id": rid, "document_id": doc.document_id, "url": doc.url,
                                          "parse_status": report.parse_status})
@@ -86,7 +93,7 @@ def frames(items: Iterable[tuple[Report, DocumentInfo]]) -> dict[str, pl.DataFra
             for outcome, v in zip(OUTCOMES, vals):
                 rows["review_litigation"].append({"report_id": rid, "proceeding": proc, "outcome": outcome,
                                                   "value": _int(v)})
-        for f in report.findings:
+        for f in [*report.findings, *geo.findings]:
             rows["findings"].append({"report_id": rid, "document_id": doc.document_id, "url": doc.url,
                                      "stage": f.stage, "rule": f.rule, "severity": f.severity,
                                      "detail": f.detail, "cells": f.cells})
