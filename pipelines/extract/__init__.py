@@ -82,6 +82,9 @@ def decode(data: bytes, declared: Optional[str] = None) -> str:
 def extract(data: bytes, name: str = "", declared_charset: Optional[str] = None) -> Extracted:
     if not data.strip():
         raise ExtractError("the document is empty", "E-empty")
+    from pipelines.extract.limits import check_size
+
+    check_size(data)
     kind = sniff(data)
     if kind == "html":
         from pipelines.extract.html import html_to_rows
@@ -98,8 +101,74 @@ def extract(data: bytes, name: str = "", declared_charset: Optional[str] = None)
                            "E-image", status="unsupported")
     if kind == "binary":
         raise ExtractError("binary data that is no known document format", "E-binary")
-    raise ExtractError(f"a {kind} document: this reader is not available yet", f"E-format-{kind}",
-                       status="unsupported")
+    return extract_binary(data, kind, name)
+
+
+def extract_binary(data: bytes, kind: str, name: str = "", depth: int = 0) -> Extracted:
+    """pdf, zip (docx / xlsx / wps / odt, or an archive holding one document), ole (doc / xls /
+    wps) and rtf. Each reader runs under the limits of `extract/limits.py`."""
+    from pipelines.extract import limits
+
+    deadline = limits.Deadline()
+    if kind == "pdf":
+        from pipelines.extract.pdf import pdf_to_rows
+
+        return pdf_to_rows(data, deadline)
+    if kind == "zip":
+        from pipelines.extract.docx import docx_to_rows, main_part
+        from pipelines.extract.xls import xlsx_to_rows
+
+        zf = limits.open_zip(data)
+        names = set(zf.namelist())
+        if main_part(zf).startswith("word/") and main_part(zf) in names:
+            return Extracted(docx_to_rows(zf), "docx")
+        if "xl/workbook.xml" in names:
+            return xlsx_to_rows(data, deadline)
+        if "mimetype" in names and limits.read_member(zf, "mimetype").startswith(
+                b"application/vnd.oasis.opendocument.text"):
+            from pipelines.extract.doc import converted_to_rows
+
+            return converted_to_rows(data, "odt", "odt", deadline)
+        if "ppt/presentation.xml" in names:
+            raise ExtractError("a PowerPoint presentation, not a report document", "E-format-pptx",
+                               status="unsupported")
+        if "OFD.xml" in names:
+            raise ExtractError("an OFD document: no OFD reader is available", "E-format-ofd", status="unsupported")
+        # an archive: read it when it holds exactly one document (portals zip single attachments)
+        files = [i for i in zf.infolist() if not i.is_dir()]
+        if depth == 0 and len(files) == 1:
+            inner = limits.read_member(zf, files[0].filename)
+            inner_kind = sniff(inner)
+            if inner_kind in ("pdf", "zip", "ole", "rtf"):
+                doc = extract_binary(inner, inner_kind, files[0].filename, depth + 1)
+                doc.findings.insert(0, Finding("extract", "E-zip-archive", "warning",
+                                               f"read {files[0].filename!r}, the one file in a zip archive"))
+                return doc
+        raise ExtractError(f"a zip archive of {len(files)} files that is no Word or Excel document",
+                           "E-format-zip", status="unsupported")
+    if kind == "ole":
+        from pipelines.extract.doc import ole_kind, word_to_rows
+
+        ole = ole_kind(data)
+        if ole == "word":
+            return word_to_rows(data, deadline)
+        if ole == "excel":
+            from pipelines.extract.xls import xls_to_rows
+
+            return xls_to_rows(data, deadline)
+        if ole == "encrypted":
+            raise ExtractError("a password-protected Office document", "E-encrypted", status="unsupported")
+        if ole == "powerpoint":
+            raise ExtractError("a PowerPoint presentation, not a report document", "E-format-ppt",
+                               status="unsupported")
+        from pipelines.extract.doc import converted_to_rows
+
+        return converted_to_rows(data, "wps", "wps", deadline)  # e.g. Kingsoft's own WPS format
+    if kind == "rtf":
+        from pipelines.extract.doc import converted_to_rows
+
+        return converted_to_rows(data, "rtf", "rtf", deadline)
+    raise ExtractError(f"a {kind} document: no reader for it", f"E-format-{kind}", status="unsupported")
 
 
 def _meta_charset(data: bytes) -> Optional[str]:

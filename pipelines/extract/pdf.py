@@ -1,0 +1,294 @@
+"""PDF -> rows with pdfplumber (MIT), page by page, in reading order.
+
+- Ruled tables (pdfplumber's line strategy) become grids over the table's column and row
+  edges, merged cells expanded by the rule of `extract/html.py::table_grid` (a merged label
+  is repeated over its span, a merged value is not). Characters are placed in cells by their
+  centre, so a number never straddles two cells.
+- A table that ends a page and a table with the same columns that starts the next page are
+  one table: a header repeated on the new page is dropped, and a row the page break cut in
+  two (its label's last line on the new page, its numbers on the old one) is joined again.
+- Other text comes as lines (one-cell rows, words joined by a space, so a table without
+  rules reaches the parser as runs of numbers it can solve). Lines of one paragraph are
+  joined again: a line that runs to the right margin continues in an unindented next line.
+  Page numbers in the top or bottom margin are dropped.
+- No text layer at all (a scanned 「图片版」 report): `unsupported`, E-pdf-no-text. Pages
+  without text among pages with text: a warning naming them.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from io import BytesIO
+from typing import Optional
+
+from pipelines.extract import ExtractError, Extracted
+from pipelines.extract.limits import MAX_PDF_PAGES, Deadline
+from pipelines.parse.cells import Row, is_value
+from pipelines.record import Finding
+
+EDGE_TOL = 2.0  # points: cell edges closer than this are one edge
+_PAGE_NUMBER = re.compile(r"^[-—–－_\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[/／]\s*(共\s*)?\d{1,4}\s*页?)?[-—–－_\s]*$"
+                          r"|^[-—–－\s]*[-—–－]\s*\d{1,4}\s*[-—–－][-—–－\s]*$")
+_HEADING = re.compile(r"^\s*([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])")
+
+
+@dataclass
+class Line:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    size: float  # font size, to judge what "near the margin" means
+    page: int = 0
+    left: float = 0.0  # the page's text margins
+    right: float = 0.0
+    first: bool = False  # the first / last item of its page
+    last: bool = False
+
+
+@dataclass
+class Table:
+    rows: list[Row]
+    xs: list[float]  # column edges
+    top: float
+    bottom: float
+
+
+@dataclass
+class Page:
+    items: list = field(default_factory=list)  # Line | Table, by position
+
+
+def pdf_to_rows(data: bytes, deadline: Deadline) -> Extracted:
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    findings: list[Finding] = []
+    try:
+        pdf = pdfplumber.open(BytesIO(data))
+        n_pages = len(pdf.pages)
+    except (PDFPasswordIncorrect, PDFEncryptionError) as e:
+        raise ExtractError(f"a password-protected PDF ({type(e).__name__})", "E-encrypted",
+                           status="unsupported") from e
+    except Exception as e:  # pdfminer raises PDFSyntaxError, PSEOF, KeyError, ValueError... on damage
+        raise ExtractError(f"a corrupt PDF: {type(e).__name__}: {e}", "E-pdf-corrupt") from e
+    with pdf:
+        if n_pages == 0:
+            raise ExtractError("a PDF without pages", "E-pdf-corrupt")
+        if n_pages > MAX_PDF_PAGES:
+            findings.append(Finding("extract", "E-pdf-pages-cut", "warning",
+                                    f"the PDF has {n_pages} pages; only the first {MAX_PDF_PAGES} are read"))
+        pages: list[Page] = []
+        textless: list[int] = []
+        broken: list[str] = []
+        for number, page in enumerate(pdf.pages[:MAX_PDF_PAGES], start=1):
+            deadline.check(f"page {number} of {n_pages}")
+            try:
+                read = read_page(page)
+            except Exception as e:  # one damaged page must not lose the others
+                broken.append(f"{number} ({type(e).__name__}: {e})")
+                pages.append(Page())
+                continue
+            finally:
+                page.close()  # frees the page's cached objects; long PDFs otherwise grow without bound
+            if read is None:
+                textless.append(number)
+                read = Page()
+            pages.append(read)
+    if len(textless) == len(pages):
+        raise ExtractError(f"a PDF without a text layer ({len(pages)} page(s) of images, a scanned report): "
+                           "OCR is not done", "E-pdf-no-text", status="unsupported")
+    if len(broken) == len(pages):
+        raise ExtractError(f"no page of the PDF could be read: {broken[0]}", "E-pdf-corrupt")
+    if textless:
+        findings.append(Finding("extract", "E-pdf-page-no-text", "warning",
+                                f"page(s) {', '.join(map(str, textless))} have no text layer (images); "
+                                "their content is not read"))
+    if broken:
+        findings.append(Finding("extract", "E-pdf-page-broken", "warning",
+                                f"page(s) could not be read: {'; '.join(broken)}"))
+    return Extracted(join_pages(pages), "pdf", findings=findings)
+
+
+def read_page(page) -> Optional[Page]:
+    """The page's lines and tables by position; None for a page with no text at all."""
+    page = page.dedupe_chars()
+    chars = [c for c in page.chars if c["text"].strip()]
+    if not chars:
+        return None
+    tables = [t for t in page.find_tables() if t.cells]
+    boxes = [t.bbox for t in tables]
+
+    def in_table(obj) -> bool:
+        cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+
+    out = Page()
+    for t in tables:
+        out.items.append(table_grid(t, [c for c in chars if _inside(c, t.bbox)]))
+    rest = page.filter(lambda o: o.get("object_type") != "char" or not in_table(o))
+    height = float(page.height)
+    for ln in rest.extract_text_lines(strip=True, return_chars=True):
+        text = ln["text"].strip()
+        if not text:
+            continue
+        in_margin = ln["top"] < height * 0.1 or ln["bottom"] > height * 0.88
+        if in_margin and _PAGE_NUMBER.match(text):
+            continue
+        sizes = [c.get("size", 10.0) for c in ln["chars"]] or [10.0]
+        out.items.append(Line(text, ln["x0"], ln["x1"], ln["top"], max(sizes), page.page_number))
+    out.items.sort(key=lambda it: it.top)
+    lines = [it for it in out.items if isinstance(it, Line)]
+    if lines:
+        left, right = min(ln.x0 for ln in lines), max(ln.x1 for ln in lines)
+        for ln in lines:
+            ln.left, ln.right = left, right
+    if out.items and isinstance(out.items[0], Line):
+        out.items[0].first = True
+    if out.items and isinstance(out.items[-1], Line):
+        out.items[-1].last = True
+    return out
+
+
+def _inside(c, bbox) -> bool:
+    x0, top, x1, bottom = bbox
+    cx, cy = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
+    return x0 <= cx <= x1 and top <= cy <= bottom
+
+
+def _edges(values: list[float]) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > EDGE_TOL:
+            out.append(v)
+    return out
+
+
+def _index(edges: list[float], v: float) -> int:
+    """The edge index nearest to v."""
+    i = bisect_right(edges, v)
+    if i == 0:
+        return 0
+    if i == len(edges):
+        return len(edges) - 1
+    return i if edges[i] - v < v - edges[i - 1] else i - 1
+
+
+def table_grid(table, chars: list[dict]) -> Table:
+    xs = _edges([x for c in table.cells for x in (c[0], c[2])])
+    ys = _edges([y for c in table.cells for y in (c[1], c[3])])
+    n_rows, n_cols = max(1, len(ys) - 1), max(1, len(xs) - 1)
+    spans = []  # (r0, c0, r1, c1) per cell, end exclusive
+    for x0, top, x1, bottom in table.cells:
+        r0, r1 = _index(ys, top), _index(ys, bottom)
+        c0, c1 = _index(xs, x0), _index(xs, x1)
+        if r1 > r0 and c1 > c0:
+            spans.append((r0, c0, r1, c1))
+    owner: dict[tuple[int, int], int] = {}
+    for k, (r0, c0, r1, c1) in enumerate(spans):
+        for r in range(r0, r1):
+            for c in range(c0, c1):
+                owner.setdefault((r, c), k)
+    texts: dict[int, list[dict]] = {}
+    for ch in chars:
+        cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+        r, c = bisect_right(ys, cy) - 1, bisect_right(xs, cx) - 1
+        k = owner.get((min(max(r, 0), n_rows - 1), min(max(c, 0), n_cols - 1)))
+        if k is not None:
+            texts.setdefault(k, []).append(ch)
+    cell_text = {k: _chars_text(cs) for k, cs in texts.items()}
+    grid: list[Row] = [[""] * n_cols for _ in range(n_rows)]
+    for k, (r0, c0, r1, c1) in enumerate(spans):
+        text = cell_text.get(k, "")
+        spread = "" if is_value(text) else text
+        for r in range(r0, r1):
+            for c in range(c0, c1):
+                if owner.get((r, c)) == k:
+                    grid[r][c] = text if (r, c) == (r0, c0) else spread
+    rows = [row for row in grid if any(c for c in row)]
+    return Table(rows, xs, float(table.bbox[1]), float(table.bbox[3]))
+
+
+def _chars_text(chars: list[dict]) -> str:
+    """A cell's characters in reading order, whitespace removed (as html.cell_text)."""
+    lines: list[list[dict]] = []
+    for ch in sorted(chars, key=lambda c: (c["top"], c["x0"])):
+        if lines and abs(ch["top"] - lines[-1][0]["top"]) <= max(2.0, ch.get("size", 10) * 0.4):
+            lines[-1].append(ch)
+        else:
+            lines.append([ch])
+    text = "".join(c["text"] for line in lines for c in sorted(line, key=lambda c: c["x0"]))
+    return re.sub(r"\s+", "", text)
+
+
+# ------------------------------------------------------------------ joining
+def join_pages(pages: list[Page]) -> list[Row]:
+    items: list = []
+    for page in pages:
+        if items and page.items and isinstance(items[-1], Table) and isinstance(page.items[0], Table) \
+                and _same_columns(items[-1].xs, page.items[0].xs):
+            items[-1] = _continue_table(items[-1], page.items[0])
+            items.extend(page.items[1:])
+        else:
+            items.extend(page.items)
+    rows: list[Row] = []
+    previous: Optional[Line] = None
+    for item in items:
+        if isinstance(item, Table):
+            rows.extend(item.rows)
+            previous = None
+            continue
+        if previous is not None and _continues(previous, item):
+            rows[-1] = [rows[-1][0] + _glue(rows[-1][0], item.text) + item.text]
+        else:
+            rows.append([item.text])
+        previous = item
+    return rows
+
+
+def _same_columns(a: list[float], b: list[float]) -> bool:
+    return len(a) == len(b) and all(abs(x - y) <= EDGE_TOL * 2 for x, y in zip(a, b))
+
+
+def _continue_table(first: Table, second: Table) -> Table:
+    rows = list(second.rows)
+    # a header repeated at the top of the new page
+    k = 0
+    while k < len(rows) and k < len(first.rows) and rows[k] == first.rows[k] and not any(map(is_value, rows[k])):
+        k += 1
+    rows = rows[k:]
+    merged = list(first.rows)
+    if merged and rows and _split_row(merged[-1], rows[0]):
+        merged[-1] = [a if a == b else a + b for a, b in zip(merged[-1], rows[0])]
+        rows = rows[1:]
+    return Table(merged + rows, first.xs, first.top, second.bottom)
+
+
+def _split_row(last: Row, first: Row) -> bool:
+    """Two fragments of one row cut by a page break: one fragment holds no value, and its text
+    lies only where the other fragment has no value (a label's last lines; a header row's
+    texts sit over value columns and are never joined to a data row)."""
+    if len(last) != len(first):
+        return False
+    for a, b in ((last, first), (first, last)):
+        if not any(is_value(c) for c in a) and any(is_value(c) for c in b):
+            return all(not c or not is_value(other) for c, other in zip(a, b))
+    return False
+
+
+def _continues(prev: Line, line: Line) -> bool:
+    """`line` continues the paragraph of `prev`: prev ran to the right margin, line starts at
+    the left margin (a paragraph's first line is indented), is no numbered heading, and comes
+    directly below (or at the top of the next page)."""
+    size = max(prev.size, line.size, 1.0)
+    full = prev.x1 >= prev.right - 1.5 * size
+    flush_left = line.x0 <= line.left + 0.5 * size
+    below = (line.page == prev.page and 0 < line.top - prev.top <= 2.5 * size) or \
+        (line.page == prev.page + 1 and prev.last and line.first)
+    return full and flush_left and below and not _HEADING.match(line.text) and not is_value(prev.text)
+
+
+def _glue(a: str, b: str) -> str:
+    # Latin words broken at a line end were separated by a space; CJK text never is
+    return " " if a[-1:].isascii() and a[-1:].isalnum() and b[:1].isascii() and b[:1].isalnum() else ""
