@@ -20,8 +20,8 @@ by_region AS (
     SELECT year, prefix AS region_prefix,
            count(*) AS self_reports,
            count(*) FILTER (WHERE parse_status = 'ok') AS self_reports_ok,
-           sum(new_received) AS self_new_received,
-           sum(total_handled) AS self_total_handled,
+           sum(new_received)::BIGINT AS self_new_received,
+           sum(total_handled)::BIGINT AS self_total_handled,
            sum(disclosed) FILTER (WHERE disclosed IS NOT NULL AND total_handled IS NOT NULL)
                / nullif(sum(total_handled) FILTER (WHERE disclosed IS NOT NULL AND total_handled IS NOT NULL), 0)
                AS self_disclosure_rate

@@ -20,8 +20,8 @@ long AS (
 )
 SELECT
     year, proceeding,
-    sum(upheld) AS upheld, sum(corrected) AS corrected, sum(other) AS other, sum(pending) AS pending,
-    sum(total) AS total,
+    sum(upheld)::BIGINT AS upheld, sum(corrected)::BIGINT AS corrected, sum(other)::BIGINT AS other,
+    sum(pending)::BIGINT AS pending, sum(total)::BIGINT AS total,
     sum(corrected) / nullif(sum(total), 0)                AS correction_rate,
     sum(corrected) / nullif(sum(total) - sum(pending), 0) AS correction_rate_decided,
     count(*) AS reports,

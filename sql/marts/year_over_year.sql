@@ -26,8 +26,8 @@ pairs AS (
 ),
 panel AS (
     SELECT year, coalesce(province_group, '全国') AS province,
-           count(*) AS panel_bodies, sum(new_received) AS panel_new_received,
-           sum(previous_new_received) AS panel_previous_new_received
+           count(*) AS panel_bodies, sum(new_received)::BIGINT AS panel_new_received,
+           sum(previous_new_received)::BIGINT AS panel_previous_new_received
     FROM pairs
     GROUP BY GROUPING SETS ((year), (year, province_group))
 )

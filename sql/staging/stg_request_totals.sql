@@ -39,24 +39,24 @@ SELECT
     max(value) FILTER (WHERE row_key = 'total_handled'             AND applicant = 'total') AS total_handled,
     max(value) FILTER (WHERE row_key = 'carried_forward'           AND applicant = 'total') AS carried_forward,
     CASE WHEN count(*) FILTER (WHERE row_key LIKE 'denied_%' AND applicant = 'total' AND value IS NULL) = 0
-         THEN sum(value) FILTER (WHERE row_key LIKE 'denied_%' AND applicant = 'total') END      AS denied,
+         THEN sum(value) FILTER (WHERE row_key LIKE 'denied_%' AND applicant = 'total')::BIGINT END      AS denied,
     CASE WHEN count(*) FILTER (WHERE row_key LIKE 'unavailable_%' AND applicant = 'total' AND value IS NULL) = 0
-         THEN sum(value) FILTER (WHERE row_key LIKE 'unavailable_%' AND applicant = 'total') END AS unavailable,
+         THEN sum(value) FILTER (WHERE row_key LIKE 'unavailable_%' AND applicant = 'total')::BIGINT END AS unavailable,
     CASE WHEN count(*) FILTER (WHERE row_key LIKE 'rejected_%' AND applicant = 'total' AND value IS NULL) = 0
-         THEN sum(value) FILTER (WHERE row_key LIKE 'rejected_%' AND applicant = 'total') END    AS rejected,
+         THEN sum(value) FILTER (WHERE row_key LIKE 'rejected_%' AND applicant = 'total')::BIGINT END    AS rejected,
     -- 2021 format: the three sub-rows; 2019 format: the single other_total row (never both added).
     CASE WHEN count(*) FILTER (WHERE row_key IN ('other_no_correction', 'other_no_fee', 'other_other')
                                  AND applicant = 'total') > 0
          THEN CASE WHEN count(*) FILTER (WHERE row_key IN ('other_no_correction', 'other_no_fee', 'other_other')
                                            AND applicant = 'total' AND value IS NULL) = 0
                    THEN sum(value) FILTER (WHERE row_key IN ('other_no_correction', 'other_no_fee', 'other_other')
-                                             AND applicant = 'total') END
+                                             AND applicant = 'total')::BIGINT END
          ELSE max(value) FILTER (WHERE row_key = 'other_total' AND applicant = 'total') END      AS other,
     max(value) FILTER (WHERE row_key = 'new_received' AND applicant = 'natural_person')      AS new_received_natural_person,
     CASE WHEN count(*) FILTER (WHERE row_key = 'new_received' AND applicant NOT IN ('natural_person', 'total')
                                  AND value IS NOT NULL) = 5
          THEN sum(value) FILTER (WHERE row_key = 'new_received'
-                                   AND applicant NOT IN ('natural_person', 'total')) END         AS new_received_legal_person
+                                   AND applicant NOT IN ('natural_person', 'total'))::BIGINT END         AS new_received_legal_person
 FROM request_outcomes
 WHERE applicant = 'total' OR row_key = 'new_received'
 GROUP BY report_id
