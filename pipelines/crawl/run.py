@@ -1,0 +1,610 @@
+"""Crawl -> extract -> parse -> load, as plain functions (no Dagster).
+
+- `crawl(sources_or_urls, data_dir, config)` fetches and stores; it never opens DuckDB.
+- `parse_crawl(result)` parses the documents that are new or changed since they were last loaded.
+- `load_crawl(parsed, db_path)` writes reports, documents, crawl findings and the fetch log.
+- `crawl_and_load(...)` chains the three and returns a `CrawlSummary`.
+"""
+from __future__ import annotations
+
+import json
+import secrets
+import sys
+import threading
+import time
+from collections import defaultdict, deque
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Optional, TextIO
+from urllib.parse import urlsplit
+
+from pipelines.crawl.discover import (attachment_name, column_prefix, discover_list, hanweb_records,
+                                      is_attachment, is_js_shell, page_text, parse_detail)
+from pipelines.crawl.http import NOT_MODIFIED, OK, FetchConfig, Fetcher, FetchResult, HostScope
+from pipelines.crawl.store import CrawlState, RawStore, RunLog, atomic_write, read_jsonl, write_source_result
+from pipelines.record import Report
+
+
+@dataclass
+class CrawlConfig(FetchConfig):
+    max_pages_per_column: int = 200   # list pages (pagination, sub-columns, Hanweb POSTs) per start URL
+    max_subcolumn_depth: int = 2      # 2023n/ then 2023n/szfzcbm/
+    host_workers: int = 4             # hosts crawled in parallel (each host still one request at a time)
+    force_reparse: bool = False       # parse documents again even if their bytes were loaded before
+    progress: bool = True             # progress lines on stderr
+
+
+@dataclass
+class Source:
+    source_id: str
+    name: str
+    start_urls: list[str]
+    adcode: Optional[str] = None
+    admin_level: Optional[str] = None
+
+
+def adhoc_source(url: str) -> Source:
+    parts = urlsplit(url)
+    return Source(source_id=f"url:{parts.netloc}{column_prefix(url)}", name=url, start_urls=[url])
+
+
+@dataclass
+class CrawledDoc:
+    url: str
+    kind: str  # detail | attachment
+    source_id: str
+    sha256: str
+    storage_path: str
+    content_type: Optional[str]
+    http_status: Optional[int]
+    fetched_at: datetime
+    size: int
+    changed: bool
+    title: Optional[str] = None          # the page's title (an attachment: the page that links it)
+    page_url: Optional[str] = None        # the list or detail page that linked it
+    body_html: Optional[bytes] = None     # detail pages: the article alone
+    attachments: list[str] = field(default_factory=list)  # detail pages: attachment URLs
+
+
+@dataclass
+class CrawlResult:
+    run_id: str
+    data_dir: Path
+    sources: list[Source]
+    docs: list[CrawledDoc] = field(default_factory=list)
+    failures: list[dict] = field(default_factory=list)   # url, outcome, status, error, document_id
+    cap_hits: list[dict] = field(default_factory=list)
+    attempted_urls: set[str] = field(default_factory=set)
+    list_pages: int = 0
+    not_modified: int = 0
+    downloaded: int = 0
+    requests_sent: int = 0
+    bytes_received: int = 0
+    seconds: float = 0.0
+    interrupted: bool = False
+    per_source: dict = field(default_factory=dict)
+
+
+class Interrupted(Exception):
+    pass
+
+
+class Progress:
+    """Counters and a status line on stderr at most twice a second; ETA from the queued URLs per
+    host and each host's pace."""
+
+    def __init__(self, enabled: bool, stream: Optional[TextIO] = None):
+        self.enabled = enabled
+        self.stream = stream or sys.stderr
+        self.lock = threading.Lock()
+        self.c = defaultdict(int)
+        self.pending: dict[str, int] = defaultdict(int)
+        self.pace: dict[str, float] = {}
+        self.t0 = time.monotonic()
+        self._last = 0.0
+
+    def add(self, key: str, n: int = 1) -> None:
+        with self.lock:
+            self.c[key] += n
+        self.show()
+
+    def queued(self, host: str, n: int, pace: float) -> None:
+        with self.lock:
+            self.pending[host] = max(0, self.pending[host] + n)
+            self.pace[host] = pace
+
+    def eta(self) -> float:
+        with self.lock:
+            return max((n * self.pace.get(h, 1.0) for h, n in self.pending.items()), default=0.0)
+
+    def show(self, force: bool = False) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if not force and now - self._last < 0.5:
+            return
+        self._last = now
+        c = self.c
+        eta = self.eta()
+        line = (f"crawl {now - self.t0:5.0f}s  pages {c['pages']}  documents {c['documents']} "
+                f"(new {c['new']}, unchanged {c['unchanged']})  reports found {c['report_links']}  "
+                f"errors {c['errors']}  queued {sum(self.pending.values())}  ETA {int(eta) // 60}:{int(eta) % 60:02d}")
+        if self.stream.isatty():
+            self.stream.write("\r" + line + "\x1b[K")
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+    def done(self) -> None:
+        if self.enabled and self.stream.isatty():
+            self.stream.write("\n")
+
+
+class _Crawler:
+    def __init__(self, sources: list[Source], data_dir: Path, config: CrawlConfig, run_id: str,
+                 stop: threading.Event, progress: Progress):
+        self.config = config
+        self.data_dir = Path(data_dir)
+        self.raw = RawStore(self.data_dir)
+        self.state = CrawlState(self.data_dir)
+        self.log = RunLog(self.data_dir, run_id)
+        self.run_id = run_id
+        self.stop = stop
+        self.progress = progress
+        all_urls = [u for s in sources for u in s.start_urls]
+        self.fetcher = Fetcher(config, HostScope(all_urls, config.extra_hosts))
+        self.fetcher.on_robots = lambda res: self._log(res, "robots", None, None)
+        self.result = CrawlResult(run_id=run_id, data_dir=self.data_dir, sources=sources)
+        self.lock = threading.Lock()
+        self.claimed: set[str] = set()
+
+    # -- bookkeeping
+    def _log(self, res: FetchResult, kind: str, source_id: Optional[str], sha: Optional[str]) -> None:
+        self.log.write({"run_id": self.run_id, "source_id": source_id, "url": res.url, "final_url": res.final_url,
+                        "method": res.method, "kind": kind, "http_status": res.status, "outcome": res.outcome,
+                        "etag": res.etag, "last_modified": res.last_modified, "document_id": sha,
+                        "bytes": len(res.content) if res.content is not None and res.outcome == OK else 0,
+                        "error": res.error, "attempts": res.attempts, "elapsed_ms": int(res.elapsed * 1000),
+                        "fetched_at": res.fetched_at.isoformat()})
+
+    def _fail(self, source_id: str, url: str, outcome: str, status: Optional[int], error: str,
+              sha: Optional[str] = None, severity: str = "error") -> None:
+        with self.lock:
+            self.result.failures.append({"source_id": source_id, "url": url, "outcome": outcome,
+                                         "http_status": status, "error": error, "document_id": sha,
+                                         "severity": severity})
+            self.result.per_source[source_id]["errors"] += 1
+        self.progress.add("errors")
+
+    def claim(self, url: str) -> bool:
+        with self.lock:
+            if url in self.claimed:
+                return False
+            self.claimed.add(url)
+            return True
+
+    def get(self, url: str, kind: str, source: Source, method: str = "GET", form: Optional[dict] = None
+            ) -> tuple[FetchResult, Optional[str], Optional[bytes], bool]:
+        """Fetch with the validators of the last copy; (result, sha256, bytes, changed)."""
+        if self.stop.is_set():
+            raise Interrupted()
+        host = urlsplit(url).netloc.lower()
+        prev = self.state.get(url) if method == "GET" else {}
+        have = prev.get("sha256") and self.raw.path(prev["sha256"]).exists()
+        res = self.fetcher.fetch(url, method, form, etag=prev.get("etag") if have else None,
+                                 last_modified=prev.get("last_modified") if have else None)
+        self.progress.queued(host, -1, max(self.fetcher.interval(host), res.elapsed))
+        with self.lock:
+            self.result.attempted_urls.add(url)
+        sha, data, changed = None, None, False
+        if res.content is not None and res.outcome in (OK, "blocked"):
+            sha, _ = self.raw.put(res.content)
+        if res.outcome == OK:
+            data, changed = res.content, sha != prev.get("sha256")
+            if method == "GET":
+                self.state.update(url, kind=kind, source_id=source.source_id, etag=res.etag,
+                                  last_modified=res.last_modified, sha256=sha, content_type=res.content_type,
+                                  http_status=res.status, final_url=res.final_url,
+                                  fetched_at=res.fetched_at.isoformat(), error=None)
+            with self.lock:
+                self.result.downloaded += 1
+        elif res.outcome == NOT_MODIFIED:
+            sha = prev["sha256"]
+            data = self.raw.get(sha)
+            self.state.update(url, checked_at=res.fetched_at.isoformat(), error=None)
+            with self.lock:
+                self.result.not_modified += 1
+        else:
+            self.state.update(url, error=f"{res.outcome}: {res.error}", checked_at=res.fetched_at.isoformat())
+            self._fail(source.source_id, url, res.outcome, res.status, res.error or res.outcome, sha,
+                       severity="warning" if res.outcome == "robots_disallowed" else "error")
+        self._log(res, kind, source.source_id, sha)
+        return res, sha, data, changed
+
+    def _html(self, res: FetchResult, data: bytes, source: Source, sha: str) -> Optional[str]:
+        text = page_text(data, res.charset)
+        if is_js_shell(text):
+            self._fail(source.source_id, res.url, "blocked", res.status,
+                       "JS-only page (a script challenge or a script-rendered shell): not worked around", sha)
+            return None
+        return text
+
+    # -- columns
+    def crawl_column(self, source: Source, start_url: str) -> None:
+        cfg = self.config
+        host = urlsplit(start_url).netloc.lower()
+        queue = deque([(start_url, 0)])
+        seen = {start_url}
+        self.progress.queued(host, 1, cfg.min_interval)
+        pages = 0
+
+        def enqueue(url: str, depth: int) -> None:
+            if url not in seen:
+                seen.add(url)
+                queue.append((url, depth))
+                self.progress.queued(host, 1, cfg.min_interval)
+
+        while queue:
+            if pages >= cfg.max_pages_per_column:
+                with self.lock:
+                    self.result.cap_hits.append({"source_id": source.source_id, "start_url": start_url,
+                                                 "cap": cfg.max_pages_per_column, "left": len(queue)})
+                self._fail(source.source_id, start_url, "page_cap", None,
+                           f"page cap of {cfg.max_pages_per_column} list pages reached; {len(queue)} pages "
+                           "not crawled", severity="warning")
+                self.progress.queued(host, -len(queue), cfg.min_interval)
+                break
+            url, depth = queue.popleft()
+            pages += 1
+            res, sha, data, _ = self.get(url, "list", source)
+            self._count_page(source)
+            if data is None:
+                continue
+            text = self._html(res, data, source, sha)
+            if text is None:
+                continue
+            page = discover_list(text, res.final_url or url, start_url)
+            for p in page.pages:
+                enqueue(p, depth)
+            if depth < cfg.max_subcolumn_depth:
+                for s in page.subcolumns:
+                    enqueue(s, depth + 1)
+            links = list(page.reports)
+            if page.hanweb is not None:
+                for purl, form in page.hanweb.requests(max(0, cfg.max_pages_per_column - pages)):
+                    pages += 1
+                    r, psha, pdata, _ = self.get(purl, "list", source, method="POST", form=form)
+                    self._count_page(source)
+                    if pdata is not None:
+                        links += hanweb_records(page_text(pdata, r.charset), url)
+            for link in links:
+                if self.claim(link.url):
+                    self.progress.add("report_links")
+                    self.progress.queued(urlsplit(link.url).netloc.lower(), 1, cfg.min_interval)
+                    self.report(source, link.url, link.title, url)
+
+    def _count_page(self, source: Source) -> None:
+        with self.lock:
+            self.result.list_pages += 1
+            self.result.per_source[source.source_id]["pages"] += 1
+        self.progress.add("pages")
+
+    def _doc(self, res: FetchResult, sha: str, kind: str, source: Source, changed: bool, **kw) -> CrawledDoc:
+        doc = CrawledDoc(url=res.final_url or res.url, kind=kind, source_id=source.source_id, sha256=sha,
+                         storage_path=str(self.raw.path(sha)), content_type=res.content_type,
+                         http_status=200, fetched_at=res.fetched_at,
+                         size=self.raw.path(sha).stat().st_size, changed=changed, **kw)
+        with self.lock:
+            self.result.docs.append(doc)
+            self.result.per_source[source.source_id]["documents"] += 1
+        self.progress.add("documents")
+        self.progress.add("new" if changed else "unchanged")
+        return doc
+
+    def report(self, source: Source, url: str, title: str, parent: str) -> None:
+        if is_attachment(url):
+            self.attachment(source, url, title, parent)
+            return
+        res, sha, data, changed = self.get(url, "detail", source)
+        if data is None:
+            return
+        text = self._html(res, data, source, sha)
+        if text is None:
+            return
+        detail = parse_detail(text, res.final_url or url)
+        detail.title = detail.title or title
+        doc = self._doc(res, sha, "detail", source, changed, title=detail.title, page_url=parent,
+                        body_html=detail.document_html())
+        for att in detail.attachments:
+            if self.claim(att.url):
+                self.progress.queued(urlsplit(att.url).netloc.lower(), 1, self.config.min_interval)
+                if self.attachment(source, att.url, detail.title, url):
+                    doc.attachments.append(att.url)
+
+    def attachment(self, source: Source, url: str, title: Optional[str], page_url: str) -> bool:
+        res, sha, data, changed = self.get(url, "attachment", source)
+        if data is None:
+            return False
+        self._doc(res, sha, "attachment", source, changed, title=title, page_url=page_url)
+        return True
+
+    def crawl_host(self, columns: list[tuple[Source, str]]) -> None:
+        for source, url in columns:
+            self.crawl_column(source, url)
+
+
+def new_run_id() -> str:
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+def crawl(sources: Iterable[Source | str], data_dir: Path, config: Optional[CrawlConfig] = None,
+          progress_stream: Optional[TextIO] = None, stop: Optional[threading.Event] = None) -> CrawlResult:
+    """Fetch the columns of `sources` (Source objects or bare start URLs) into `data_dir`.
+
+    Hosts are crawled in parallel, each host one request at a time. Ctrl-C (or `stop`) ends the
+    crawl after the requests in flight; everything fetched is on disk and the next run resumes.
+    """
+    config = config or CrawlConfig()
+    srcs = [s if isinstance(s, Source) else adhoc_source(s) for s in sources]
+    run_id = new_run_id()
+    stop = stop or threading.Event()
+    progress = Progress(config.progress, progress_stream)
+    c = _Crawler(srcs, Path(data_dir), config, run_id, stop, progress)
+    for s in srcs:
+        c.result.per_source[s.source_id] = defaultdict(int)
+    by_host: dict[str, list[tuple[Source, str]]] = defaultdict(list)
+    for s in srcs:
+        for u in s.start_urls:
+            by_host[urlsplit(u).netloc.lower()].append((s, u))
+    t0 = time.monotonic()
+    pool = ThreadPoolExecutor(max_workers=max(1, min(config.host_workers, len(by_host) or 1)))
+    futures = [pool.submit(c.crawl_host, cols) for cols in by_host.values()]
+    try:
+        for f in futures:
+            try:
+                f.result()
+            except Interrupted:
+                c.result.interrupted = True
+    except KeyboardInterrupt:
+        stop.set()
+        c.result.interrupted = True
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    finally:
+        pool.shutdown(wait=True)
+        c.result.seconds = time.monotonic() - t0
+        c.result.requests_sent = c.fetcher.requests_sent
+        c.result.bytes_received = c.fetcher.bytes_received
+        c.state.compact()
+        c.log.close()
+        progress.show(force=True)
+        progress.done()
+    return c.result
+
+
+# ---------------------------------------------------------------- parse
+
+
+@dataclass
+class ParsedCrawl:
+    crawl: CrawlResult
+    items: list  # (Report, DocumentInfo) to load
+    carriers: list  # DocumentInfo of pages whose report is only in their attachments
+    unchanged: int = 0
+
+
+def _document_info(doc: CrawledDoc):
+    from pipelines.warehouse.frames import DocumentInfo
+
+    return DocumentInfo(document_id=doc.sha256, url=doc.url, source_id=doc.source_id, fetched_at=doc.fetched_at,
+                        http_status=doc.http_status, content_type=doc.content_type, bytes=doc.size,
+                        storage_path=doc.storage_path)
+
+
+def _no_tables(r: Report) -> bool:
+    return r.active is None and r.requests is None and r.review_litigation is None
+
+
+def parse_crawl(result: CrawlResult, force: bool = False) -> ParsedCrawl:
+    """Parse the new or changed documents (their bytes were never loaded)."""
+    from pipelines.parse import parse_document
+    from pipelines.parse.metadata import find_title
+
+    state = CrawlState(result.data_dir)
+    raw = RawStore(result.data_dir)
+    out = ParsedCrawl(crawl=result, items=[], carriers=[])
+    done: set[str] = set()
+    for doc in result.docs:
+        if doc.sha256 in done:
+            continue
+        done.add(doc.sha256)
+        if not force and state.loaded(doc.sha256):
+            out.unchanged += 1
+            continue
+        info = _document_info(doc)
+        if doc.kind == "detail":
+            report = parse_document(doc.body_html or b"", "page.html", source=doc.url)
+            if doc.attachments and _no_tables(report):
+                out.carriers.append(info)  # the report is the attachment's
+                continue
+        else:
+            report = parse_document(raw.get(doc.sha256) or b"", attachment_name(doc.url), source=doc.url)
+            if (report.issuer is None or report.year is None) and doc.title:
+                issuer, year = find_title([[doc.title]])
+                if issuer and year:
+                    report.issuer = report.issuer or issuer
+                    report.year = report.year or year
+                    report.add("parse", "M-title-from-page", "warning",
+                               f"issuer and year taken from the title of the page that links this attachment: "
+                               f"{doc.title} ({doc.page_url})")
+        out.items.append((report, info))
+    state.close()
+    return out
+
+
+# ---------------------------------------------------------------- load
+
+
+def load_crawl(parsed: ParsedCrawl, db_path: Optional[Path] = None, build_models: bool = True):
+    """Write one crawl into the warehouse (the only step that opens DuckDB), then mark its
+    documents as loaded in the crawl state."""
+    import polars as pl
+
+    from pipelines import warehouse
+    from pipelines.warehouse import models
+    from pipelines.warehouse.frames import SCHEMAS
+
+    result = parsed.crawl
+    with warehouse.connect(db_path) as conn:
+        warehouse.upsert_sources(conn, [{"source_id": s.source_id, "name": s.name, "start_url": " ".join(s.start_urls),
+                                         "adcode": s.adcode, "admin_level": s.admin_level} for s in result.sources])
+        lr = warehouse.load_reports(conn, parsed.items)
+        if parsed.carriers:
+            docs = pl.DataFrame([vars(d) for d in parsed.carriers], schema=SCHEMAS["documents"])
+            warehouse._insert(conn, "documents", docs, replace=True)
+        _write_crawl_findings(conn, result)
+        _write_fetch_logs(conn, result.data_dir)
+        conn.execute("INSERT OR REPLACE INTO crawl_runs BY NAME SELECT * FROM (SELECT ? AS run_id, ? AS started_at, "
+                     "? AS seconds, ? AS sources, ? AS list_pages, ? AS documents, ? AS downloaded, ? AS not_modified, "
+                     "? AS requests_sent, ? AS bytes_received, ? AS errors, ? AS reports_loaded, ? AS interrupted)",
+                     [result.run_id, datetime.now(timezone.utc).replace(tzinfo=None), result.seconds,
+                      " ".join(s.source_id for s in result.sources), result.list_pages, len(result.docs),
+                      result.downloaded, result.not_modified, result.requests_sent, result.bytes_received,
+                      len(result.failures), lr.loaded, result.interrupted])
+        if build_models:
+            models.build_all(conn)
+    failed = {d for d, _ in lr.failed}
+    state = CrawlState(result.data_dir)
+    for _, info in parsed.items:
+        if info.document_id not in failed:
+            state.update(info.url, loaded_sha=info.document_id)
+    for info in parsed.carriers:
+        state.update(info.url, loaded_sha=info.document_id)
+    state.compact()
+    return lr
+
+
+def _write_crawl_findings(conn, result: CrawlResult) -> None:
+    """Fetch failures as findings (stage 'crawl', no report). A URL fetched again this run loses
+    its old crawl findings first, so a fixed fault disappears and a persisting one is not doubled."""
+    urls = sorted(result.attempted_urls | {f["url"] for f in result.failures})
+    conn.execute("BEGIN")
+    try:
+        if urls:
+            conn.execute("DELETE FROM findings WHERE stage = 'crawl' AND report_id IS NULL AND url IN "
+                         "(SELECT unnest(?))", [urls])
+        for f in result.failures:
+            conn.execute("INSERT INTO findings (report_id, document_id, url, stage, rule, severity, detail) "
+                         "VALUES (NULL, ?, ?, 'crawl', ?, ?, ?)",
+                         [f["document_id"], f["url"], "C-" + f["outcome"].replace("_", "-"), f["severity"],
+                          f["error"]])
+        conn.execute("COMMIT")
+    except Exception:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _write_fetch_logs(conn, data_dir: Path) -> None:
+    """Every run's fetch log not yet in the warehouse (an interrupted run's too)."""
+    import polars as pl
+
+    runs = Path(data_dir) / "crawl" / "runs"
+    for path in sorted(runs.glob("*.fetch_log.jsonl")):
+        marker = path.with_name(path.name.replace(".fetch_log.jsonl", ".loaded"))
+        if marker.exists():
+            continue
+        rows = list(read_jsonl(path))
+        run_id = path.name.split(".")[0]
+        conn.execute("BEGIN")
+        conn.execute("DELETE FROM fetch_log WHERE run_id = ?", [run_id])
+        if rows:
+            df = pl.DataFrame(rows, schema=FETCH_LOG_SCHEMA(pl), strict=False).with_columns(
+                pl.col("fetched_at").str.to_datetime(strict=False))
+            conn.register("_fetch_log", df.to_arrow())
+            conn.execute("INSERT INTO fetch_log BY NAME SELECT * FROM _fetch_log")
+            conn.unregister("_fetch_log")
+        conn.execute("COMMIT")
+        marker.write_text("", encoding="utf-8")
+
+
+def FETCH_LOG_SCHEMA(pl):  # noqa: N802 - a schema, built lazily so importing this module stays light
+    return {"run_id": pl.Utf8, "source_id": pl.Utf8, "url": pl.Utf8, "final_url": pl.Utf8, "method": pl.Utf8,
+            "kind": pl.Utf8, "http_status": pl.Int32, "outcome": pl.Utf8, "etag": pl.Utf8, "last_modified": pl.Utf8,
+            "document_id": pl.Utf8, "bytes": pl.Int64, "error": pl.Utf8, "attempts": pl.Int32,
+            "elapsed_ms": pl.Int64, "fetched_at": pl.Utf8}
+
+
+# ---------------------------------------------------------------- together
+
+
+@dataclass
+class CrawlSummary:
+    run_id: str
+    sources: int
+    list_pages: int
+    documents: int
+    downloaded: int
+    not_modified: int
+    parsed: int
+    unchanged_skipped: int
+    reports_loaded: int
+    errors: int
+    requests_sent: int
+    bytes_received: int
+    seconds: float
+    interrupted: bool
+    cap_hits: list = field(default_factory=list)
+    failures: list = field(default_factory=list)
+    statuses: dict = field(default_factory=dict)
+
+    def text(self) -> str:
+        lines = [f"crawl {self.run_id}: {self.sources} source(s), {self.list_pages} list pages, "
+                 f"{self.documents} report documents; {self.downloaded} fetches downloaded, {self.not_modified} "
+                 f"not modified (304); {self.requests_sent} HTTP requests, {self.bytes_received:,} bytes, "
+                 f"{self.seconds:.1f} s",
+                 f"parsed {self.parsed} new or changed documents ({self.unchanged_skipped} unchanged skipped); "
+                 f"loaded {self.reports_loaded} reports"
+                 + (f" — status {', '.join(f'{k} {v}' for k, v in sorted(self.statuses.items()))}" if self.statuses else ""),
+                 f"errors {self.errors}" + (" (interrupted: the next run resumes)" if self.interrupted else "")]
+        for f in self.failures[:20]:
+            lines.append(f"  [{f['severity']}] {f['outcome']}: {f['url']} — {f['error']}")
+        if len(self.failures) > 20:
+            lines.append(f"  … {len(self.failures) - 20} more: SELECT * FROM findings WHERE stage = 'crawl'")
+        return "\n".join(lines)
+
+
+def crawl_and_load(start_urls: Iterable[Source | str], data_dir: Optional[Path] = None,
+                   db_path: Optional[Path] = None, config: Optional[CrawlConfig] = None,
+                   progress_stream: Optional[TextIO] = None) -> CrawlSummary:
+    """Crawl the given column pages (or registry Sources), parse what is new, load it."""
+    from collections import Counter
+
+    from pipelines.settings import data_dir as default_data_dir
+
+    config = config or CrawlConfig()
+    data_dir = Path(data_dir) if data_dir else default_data_dir()
+    try:
+        result = crawl(start_urls, data_dir, config, progress_stream)
+    except KeyboardInterrupt:
+        raise
+    parsed = parse_crawl(result, force=config.force_reparse)
+    lr = load_crawl(parsed, db_path)
+    summary = CrawlSummary(
+        run_id=result.run_id, sources=len(result.sources), list_pages=result.list_pages, documents=len(result.docs),
+        downloaded=result.downloaded, not_modified=result.not_modified, parsed=len(parsed.items) + len(parsed.carriers),
+        unchanged_skipped=parsed.unchanged, reports_loaded=lr.loaded, errors=len(result.failures),
+        requests_sent=result.requests_sent, bytes_received=result.bytes_received, seconds=result.seconds,
+        interrupted=result.interrupted, cap_hits=result.cap_hits, failures=result.failures,
+        statuses=dict(Counter(r.parse_status for r, _ in parsed.items)))
+    for s in result.sources:
+        per = result.per_source.get(s.source_id, {})
+        write_source_result(data_dir, s.source_id, {
+            "run_id": result.run_id, "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "pages": per.get("pages", 0), "documents": per.get("documents", 0), "errors": per.get("errors", 0),
+            "reports_loaded": sum(1 for _, d in parsed.items if d.source_id == s.source_id),
+            "interrupted": result.interrupted})
+    atomic_write(data_dir / "crawl" / "runs" / f"{result.run_id}.summary.json",
+                 json.dumps(asdict(summary), ensure_ascii=False, indent=1, default=str))
+    return summary
