@@ -10,9 +10,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional
 
 Row = list[str]
+
+
+class GridRow(list):
+    """A row of a table grid (HTML, DOCX, PDF table extraction), merged cells expanded: every
+    cell sits at its column's position, so a blank cell is a real blank, not a merged-cell
+    artefact as in text dumps. Readers of rows (`parse_rows`) place values by position here."""
 
 _FULLWIDTH = str.maketrans({chr(0xFF10 + i): str(i) for i in range(10)} | {
     "（": "(", "）": ")", "，": ",", "。": ".", "：": ":", "；": ";", "－": "-", "．": ".",
@@ -38,6 +45,9 @@ def text_to_rows(text: str) -> list[Row]:
     - pipe-separated rows: one line, cells split on '|' (001);
     - one cell per line (002, 004): a line holding one tab-prefixed cell opens a cell, an
       untabbed line continues it (vertical text 结/果/维/持), a blank line ends the row.
+    - markdown: `| a | b |` rows split like pipe rows, `|---|` separator rows dropped,
+      heading marks (#) and bold marks (**) removed;
+    - page-number lines of PDF-to-text output (「- 4 -」, 「第4页 共9页」) are dropped.
     Any other line is a row of one cell (a paragraph or heading).
     """
     rows: list[Row] = []
@@ -53,6 +63,14 @@ def text_to_rows(text: str) -> list[Row]:
         line = raw.rstrip("\r")
         if not line.strip():
             close()
+            continue
+        if _PAGE_NUMBER.match(line) or _MD_SEPARATOR.match(line):
+            continue
+        if "\t" not in line:
+            line = _MD_MARKS.sub("", line)
+        if "|" in line and "\t" not in line and line.strip().startswith("|") and line.strip().endswith("|"):
+            close()
+            rows.append([c.strip() for c in line.strip()[1:-1].split("|")])
             continue
         if "\t" in line:
             body = line[1:] if line.startswith("\t") else None
@@ -76,6 +94,12 @@ def text_to_rows(text: str) -> list[Row]:
     return rows
 
 
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页\s*(?:[,，/]?\s*共\s*\d{1,3}\s*页)?"
+                          r"|\d{1,3}\s*/\s*\d{1,3})\s*$")
+_MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_MD_MARKS = re.compile(r"^\s*#{1,6}\s+|\*\*")
+
+
 # ---------------------------------------------------------------- cell values
 NUMBER, BLANK, PLACEHOLDER, TEXT = "number", "blank", "placeholder", "text"
 PLACEHOLDERS = {"-", "—", "--", "——", "/", "无", "不适用", "N/A", "n/a", "NA", "－", "–", "\\"}
@@ -91,6 +115,13 @@ class Cell:
 
 
 def read_cell(raw: str) -> Cell:
+    """Classify a cell: a number (full-width digits, thousands separators, decimals, a sign),
+    a blank, a placeholder (「-」「—」「/」「无」…) or text."""
+    return _read_cell(raw)
+
+
+@lru_cache(maxsize=4096)
+def _read_cell(raw: str) -> Cell:
     s = unicodedata.normalize("NFKC", raw).translate(_FULLWIDTH).strip()
     s = re.sub(r"\s+", "", s)
     if not s:
