@@ -30,8 +30,23 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("demo", help="run the main Dagster job on the embedded default and print the statistics")
     p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser("stats", help="print the headline statistics")
+    p = sub.add_parser("stats", help="print the headline statistics (nationwide and per province)")
+    p.add_argument("--year", type=int, help="only this report year")
+    p.add_argument("--province", help="only this province, e.g. 辽宁省 ('中央' for central bodies)")
+    p.add_argument("--level", choices=("central", "province", "prefecture", "county", "township"),
+                   help="only bodies of this level")
     p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("export", help="write every mart (sql/marts) to DIR")
+    p.add_argument("dir", type=Path)
+    p.add_argument("--format", choices=("parquet", "csv"), default="parquet")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("report", help="write the self-contained HTML statistics page")
+    p.add_argument("out", nargs="?", type=Path, default=Path("zfxxgk-statistics.html"),
+                   help="output file (default: zfxxgk-statistics.html)")
+    p.add_argument("--year", type=int, help="the year of the per-year sections (default: the latest)")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("query", help="run a SQL query against the warehouse (read-only) and print a table")
     p.add_argument("sql")
@@ -135,6 +150,7 @@ def cmd_demo(args) -> int:
 
 def cmd_stats(args) -> int:
     from pipelines import warehouse
+    from pipelines.stats import print_headline
 
     try:
         conn = warehouse.connect_reader()
@@ -143,10 +159,40 @@ def cmd_stats(args) -> int:
         return 1
     with conn:
         print(f"Warehouse {warehouse_path()}\n")
-        print("Reports by parse status")
-        conn.sql("SELECT * FROM reports_by_status").show(max_width=200)
-        print("Requests by year (self-scope reports with every number read)")
-        conn.sql("SELECT * FROM requests_by_year").show(max_width=200)
+        print_headline(conn, year=getattr(args, "year", None), province=getattr(args, "province", None),
+                       level=getattr(args, "level", None))
+    return 0
+
+
+def cmd_export(args) -> int:
+    import duckdb
+
+    from pipelines import warehouse
+    from pipelines.stats import export_marts
+
+    try:
+        with warehouse.connect_reader() as conn:
+            written = export_marts(conn, args.dir, args.format)
+    except (duckdb.Error, FileNotFoundError, OSError) as e:
+        print(f"zfxxgk export: {e}", file=sys.stderr)
+        return 1
+    print(f"wrote {len(written)} marts to {args.dir} ({args.format})")
+    return 0
+
+
+def cmd_report(args) -> int:
+    import duckdb
+
+    from pipelines import warehouse
+    from pipelines.stats.page import write_page
+
+    try:
+        with warehouse.connect_reader() as conn:
+            path = write_page(conn, args.out, year=args.year)
+    except (duckdb.Error, FileNotFoundError, OSError) as e:
+        print(f"zfxxgk report: {e}", file=sys.stderr)
+        return 1
+    print(f"wrote {path}")
     return 0
 
 
