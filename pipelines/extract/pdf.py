@@ -49,10 +49,14 @@ class Line:
 
 @dataclass
 class Table:
-    rows: list[Row]
+    rows: list[Row]  # the full grid, blank rows included (see _continue_table)
     xs: list[float]  # column edges
     top: float
     bottom: float
+    # column -> label of a vertically merged cell that reaches the table's bottom edge
+    open_below: dict[int, str] = field(default_factory=dict)
+    # column -> rows covered by a blank cell starting at the table's top edge
+    open_above: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -68,11 +72,13 @@ def pdf_to_rows(data: bytes, deadline: Deadline) -> Extracted:
     try:
         pdf = pdfplumber.open(BytesIO(data))
         n_pages = len(pdf.pages)
-    except (PDFPasswordIncorrect, PDFEncryptionError) as e:
-        raise ExtractError(f"a password-protected PDF ({type(e).__name__})", "E-encrypted",
-                           status="unsupported") from e
     except Exception as e:  # pdfminer raises PDFSyntaxError, PSEOF, KeyError, ValueError... on damage
-        raise ExtractError(f"a corrupt PDF: {type(e).__name__}: {e}", "E-pdf-corrupt") from e
+        # pdfplumber wraps pdfminer's errors: the original is its first argument
+        cause = e.args[0] if e.args and isinstance(e.args[0], Exception) else e
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+            raise ExtractError(f"a password-protected PDF ({type(cause).__name__})", "E-encrypted",
+                               status="unsupported") from e
+        raise ExtractError(f"a corrupt PDF: {type(cause).__name__}: {cause}", "E-pdf-corrupt") from e
     with pdf:
         if n_pages == 0:
             raise ExtractError("a PDF without pages", "E-pdf-corrupt")
@@ -206,8 +212,15 @@ def table_grid(table, chars: list[dict]) -> Table:
             for c in range(c0, c1):
                 if owner.get((r, c)) == k:
                     grid[r][c] = text if (r, c) == (r0, c0) else spread
-    rows = [row for row in grid if any(c for c in row)]
-    return Table(rows, xs, float(table.bbox[1]), float(table.bbox[3]))
+    out = Table(grid, xs, float(table.bbox[1]), float(table.bbox[3]))
+    for k, (r0, c0, r1, c1) in enumerate(spans):
+        text = cell_text.get(k, "")
+        for c in range(c0, c1):
+            if r1 == n_rows and r1 - r0 >= 2 and text and not is_value(text):
+                out.open_below[c] = text
+            if r0 == 0 and not text:
+                out.open_above[c] = r1
+    return out
 
 
 def _chars_text(chars: list[dict]) -> str:
@@ -236,7 +249,7 @@ def join_pages(pages: list[Page]) -> list[Row]:
     previous: Optional[Line] = None
     for item in items:
         if isinstance(item, Table):
-            rows.extend(item.rows)
+            rows.extend(row for row in item.rows if any(row))
             previous = None
             continue
         if previous is not None and _continues(previous, item):
@@ -252,17 +265,24 @@ def _same_columns(a: list[float], b: list[float]) -> bool:
 
 
 def _continue_table(first: Table, second: Table) -> Table:
-    rows = list(second.rows)
+    rows = [list(row) for row in second.rows]
+    # a merged label cut by the page break: its blank rest on the new page takes its text,
+    # as the positions of a merged label do everywhere else
+    for c, text in first.open_below.items():
+        for r in range(second.open_above.get(c, 0)):
+            if not rows[r][c]:
+                rows[r][c] = text
+    rows = [row for row in rows if any(row)]
     # a header repeated at the top of the new page
     k = 0
     while k < len(rows) and k < len(first.rows) and rows[k] == first.rows[k] and not any(map(is_value, rows[k])):
         k += 1
     rows = rows[k:]
-    merged = list(first.rows)
+    merged = [row for row in first.rows if any(row)]
     if merged and rows and _split_row(merged[-1], rows[0]):
         merged[-1] = [a if a == b else a + b for a, b in zip(merged[-1], rows[0])]
         rows = rows[1:]
-    return Table(merged + rows, first.xs, first.top, second.bottom)
+    return Table(merged + rows, first.xs, first.top, second.bottom, second.open_below, first.open_above)
 
 
 def _split_row(last: Row, first: Row) -> bool:
