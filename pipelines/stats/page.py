@@ -30,6 +30,11 @@ def _num(v) -> str:
     return "—" if v is None else f"{v:,}"
 
 
+def _text_width(s: str) -> int:
+    """Approximate width in px at 12px: CJK characters are square, others about half."""
+    return sum(12 if ord(c) > 0x2e80 else 7 for c in s)
+
+
 def _svg(name: str, height: int, body: list[str], title: str) -> str:
     return (f'<svg class="chart" data-chart="{name}" xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" '
             f'height="{height}" viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{_e(title)}">'
@@ -71,7 +76,7 @@ def stacked_chart(name: str, title: str, labels: Sequence[str], parts: Sequence[
     for j, part in enumerate(parts):
         body.append(f'<rect x="{x}" y="6" width="12" height="12" fill="{PALETTE[j % len(PALETTE)]}"/>'
                     f'<text x="{x + 16}" y="16">{_e(part)}</text>')
-        x += 22 + 13 * len(part) + 8
+        x += 30 + _text_width(part)
     span = WIDTH - left - right
     for i, (label, vals) in enumerate(zip(labels, values)):
         y = legend + i * row
@@ -168,7 +173,7 @@ def render_page(conn: duckdb.DuckDBPyConnection, year: Optional[int] = None) -> 
         "rates", "Outcome rates by year", xs,
         {"公开率": [r["disclosure_rate"] for r in years], "不予公开率": [r["denial_rate"] for r in years],
          "无法提供率": [r["unavailable_rate"] for r in years], "不予处理率": [r["rejected_rate"] for r in years],
-         "其他处理率": [r["other_rate"] for r in years], "争议率": [r["dispute_rate"] for r in years]}),
+         "其他处理率": [r["other_rate"] for r in years]}),
         table(["year", "公开率", "不予公开率", "无法提供率", "不予处理率", "其他处理率", "法人申请占比", "争议率"],
               [(r["year"], _pct(r["disclosure_rate"]), _pct(r["denial_rate"]), _pct(r["unavailable_rate"]),
                 _pct(r["rejected_rate"]), _pct(r["other_rate"]), _pct(r["legal_person_share"]),
