@@ -1,52 +1,83 @@
-"""HTML pages -> rows: paragraphs as one-cell rows, tables expanded to a rectangular grid."""
+"""HTML pages -> rows: paragraphs as one-cell rows, tables expanded to a rectangular grid.
+
+lxml directly (a tree walk in C-backed calls) keeps this within a small factor of parsing
+the page at all; BeautifulSoup is only the fallback for markup lxml cannot parse.
+Tables that contain other tables are page layout: their text is read as paragraphs and
+only the innermost tables become grids (`GridRow`, exact column positions).
+"""
 from __future__ import annotations
 
 import re
 from typing import Optional
 
-from bs4 import BeautifulSoup, Tag
+import lxml.html
+from lxml import etree
 
-from pipelines.parse.cells import Row, is_value
+from pipelines.parse.cells import GridRow, Row, is_value
 
-_BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article"}
-_MARK = "\x00TABLE{}\x00"
+_BLOCKS = frozenset({"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section",
+                     "article", "table", "tbody", "thead", "tfoot", "blockquote", "pre", "dd", "dt", "dl", "hr",
+                     "header", "footer", "center", "form", "caption"})
+_SKIP = frozenset({"script", "style", "noscript", "head", "title", "meta", "link", "iframe", "select", "option",
+                   "textarea", "button", "svg"})
+_WS = re.compile(r"\s+")
 
 
-def cell_text(td: Tag) -> str:
+def cell_text(td) -> str:
     # <br> and <p> inside a label break its text, not the label
-    return re.sub(r"\s+", "", td.get_text("", strip=False).replace("\xa0", " "))
+    return _WS.sub("", _tostring(td, method="text", encoding=str, with_tail=False))
 
 
-def table_grid(table: Tag) -> list[Row]:
+_tostring = etree.tostring
+
+
+def table_grid(table) -> list[Row]:
     """Expand rowspan/colspan into a grid. A spanned label is repeated into every position
     it covers; a spanned value is not (its column would be a guess): those positions are blank."""
     grid: list[Row] = []
     pending: dict[tuple[int, int], str] = {}  # (row, col) -> text carried down by a rowspan
-    rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
-    for r, tr in enumerate(rows):
-        out: Row = []
+    for r, tr in enumerate(_own_rows(table)):
+        out: Row = GridRow()
         col = 0
-
-        def fill_pending() -> None:
-            nonlocal col
-            while (r, col) in pending:
-                out.append(pending.pop((r, col)))
+        for td in tr:
+            if td.tag != "td" and td.tag != "th":
+                continue
+            if pending:
+                while (r, col) in pending:
+                    out.append(pending.pop((r, col)))
+                    col += 1
+            text = _WS.sub("", _tostring(td, method="text", encoding=str, with_tail=False))
+            colspan = td.get("colspan")
+            rowspan = td.get("rowspan")
+            if colspan is None and rowspan is None:
+                out.append(text)
                 col += 1
-
-        for td in tr.find_all(["td", "th"], recursive=False):
-            fill_pending()
-            text = cell_text(td)
-            colspan = _span(td.get("colspan"))
-            rowspan = _span(td.get("rowspan"))
+                continue
+            colspan, rowspan = _span(colspan), _span(rowspan)
             spread = "" if is_value(text) else text
             for dc in range(colspan):
                 out.append(text if dc == 0 else spread)
                 for dr in range(1, rowspan):
                     pending[(r + dr, col + dc)] = spread
             col += colspan
-        fill_pending()
+        while (r, col) in pending:
+            out.append(pending.pop((r, col)))
+            col += 1
         grid.append(out)
     return grid
+
+
+def _own_rows(table):
+    """The table's rows, through thead/tbody/tfoot, not those of nested tables."""
+    for child in table:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag == "tr":
+            yield child
+        elif child.tag in ("thead", "tbody", "tfoot"):
+            for tr in child:
+                if isinstance(tr.tag, str) and tr.tag == "tr":
+                    yield tr
 
 
 def _span(v: Optional[str]) -> int:
@@ -56,34 +87,90 @@ def _span(v: Optional[str]) -> int:
         return 1
 
 
+def _meta(doc, name: str) -> Optional[str]:
+    for m in doc.iter("meta"):
+        if (m.get("name") or "").lower() == name.lower() and (m.get("content") or "").strip():
+            return m.get("content").strip()
+    return None
+
+
+def page_title(doc) -> Optional[str]:
+    """The page's report title: ArticleTitle meta, else <title>. When the title names no
+    issuer (「2023年政府信息公开工作年度报告」), the ContentSource meta is put before it."""
+    from pipelines.parse.metadata import find_title
+
+    title = _meta(doc, "ArticleTitle")
+    if title is None:
+        t = doc.find(".//title")
+        title = t.text_content().strip() if t is not None and t.text_content().strip() else None
+    source = _meta(doc, "ContentSource")
+    if source and (title is None or find_title([[title]])[0] is None):
+        candidate = source + (title or "")
+        if title is None or find_title([[candidate]])[0] is not None:
+            return candidate
+    return title
+
+
 def html_to_rows(html: str) -> tuple[list[Row], Optional[str]]:
-    soup = BeautifulSoup(html, "lxml")
-    title = None
-    meta = soup.find("meta", attrs={"name": re.compile("^ArticleTitle$", re.I)})
-    if meta and meta.get("content"):
-        title = meta["content"].strip()
-    elif soup.title and soup.title.string:
-        title = soup.title.string.strip()
-    for tag in soup(["script", "style", "noscript"]):
-        tag.decompose()
-    tables = []
-    for table in soup.find_all("table"):
-        if table.find_parent("table") is None:
-            tables.append(table_grid(table))
-            table.replace_with(soup.new_string(_MARK.format(len(tables) - 1)))
-    for tag in soup.find_all(_BLOCKS):
-        tag.insert_before("\n")
-        tag.insert_after("\n")
-    body = soup.body or soup
+    """(rows, page title) of an HTML page; table rows are `GridRow`s."""
+    try:
+        doc = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return _bs4_rows(html)
+    title = page_title(doc)
+    body = doc.find("body")
+    if body is None:
+        body = doc
     rows: list[Row] = []
-    for line in body.get_text("").split("\n"):
-        line = line.replace("\xa0", " ").strip()
-        if not line:
-            continue
-        for part in re.split(r"(\x00TABLE\d+\x00)", line):
-            m = re.fullmatch(r"\x00TABLE(\d+)\x00", part)
-            if m:
-                rows.extend(tables[int(m.group(1))])
-            elif part.strip():
-                rows.append([part.strip()])
+    line: list[str] = []
+
+    def flush() -> None:
+        if line:
+            text = "".join(line).replace("\xa0", " ").strip()
+            line.clear()
+            for part in text.split("\n"):
+                part = part.strip()
+                if part:
+                    rows.append([part])
+
+    def walk(el) -> None:
+        tag = el.tag if isinstance(el.tag, str) else None
+        if tag is None:  # comment or processing instruction
+            if el.tail:
+                line.append(el.tail)
+            return
+        if tag in _SKIP:
+            if el.tail:
+                line.append(el.tail)
+            return
+        if tag == "table" and el.find(".//table") is None:
+            flush()
+            rows.extend(r for r in table_grid(el) if any(c for c in r))
+            if el.tail:
+                line.append(el.tail)
+            return
+        block = tag in _BLOCKS or tag in ("td", "th")
+        if block:
+            flush()
+        if el.text:
+            line.append(el.text)
+        for child in el:
+            walk(child)
+        if block:
+            flush()
+        if el.tail:
+            line.append(el.tail)
+
+    walk(body)
+    flush()
     return rows, title
+
+
+def _bs4_rows(html: str) -> tuple[list[Row], Optional[str]]:
+    """Markup lxml refuses (an empty or broken document): BeautifulSoup's lenient parser,
+    its text as paragraphs (no table survives markup this broken as a grid anyway)."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    title = soup.title.get_text().strip() if soup.title else None
+    return [[t.strip()] for t in soup.get_text("\n").split("\n") if t.strip()], title or None

@@ -8,8 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from pipelines.parse.cells import Row, text_to_rows
-from pipelines.parse.metadata import detect_scope, find_title, period_year, signature_counts
+from pipelines.parse.cells import Row, normalize, text_to_rows
+from pipelines.parse.metadata import (detect_scope, find_title, notice_title, period_year, signature_counts,
+                                      signatures_found)
 from pipelines.parse.tables import (find_sections, read_active, read_requests, read_review_litigation,
                                     row_text)
 from pipelines.parse.validate import validate
@@ -24,12 +25,13 @@ def parse_rows(rows: list[Row], source: Optional[str] = None,
                title_hint: Optional[str] = None) -> Report:
     """Parse a document given as rows of cells. `title_hint`: a page's ArticleTitle meta."""
     report = Report(source=source, parse_status="failed")
-    text = "\n".join("\t".join(r) for r in rows)
+    # the normalised text, once: cells repeat (labels, zeros) and their normal form is cached
+    ntext = "".join(normalize(c) for r in rows for c in r)
     if title_hint:
         report.issuer, report.year = find_title([[title_hint]])
     if report.issuer is None:
         report.issuer, report.year = find_title(rows)
-    p_year = period_year(text)
+    p_year = period_year(ntext, normalized=True)
     if report.year is None and p_year is not None:
         report.year = p_year
         report.add("parse", "M-year-from-period", "warning", f"year {p_year} taken from the 统计期限 sentence")
@@ -37,14 +39,22 @@ def parse_rows(rows: list[Row], source: Optional[str] = None,
         report.add("parse", "M-year-conflict", "warning",
                    f"title says {report.year}, the 统计期限 sentence says {p_year}; the title is kept")
 
-    sig = signature_counts(text)
-    table_like = sig["2021"] + sig["2019"] + sig["post2019"]
-    if table_like == 0:
-        if sig["legacy"] > 0 and report.year is not None:
+    notice = notice_title(rows, title_hint)
+    if notice is not None:
+        report.parse_status = "not_a_report"
+        report.add("parse", "F-not-a-report", "error",
+                   f"the document is titled as a notice, letter or plan ({notice[:60]}), not an annual report")
+        return report
+    sig = signature_counts(ntext, normalized=True)
+    if sig["2021"] + sig["2019"] == 0 and sig["post2019"] < 2:
+        legacy = signatures_found(ntext, "legacy")
+        if legacy or (report.year is not None and report.year <= 2018 and report.issuer is not None):
             report.format_version = "legacy"
             report.parse_status = "unsupported"
+            why = (f"it has the pre-2019 signatures {'、'.join(legacy)}" if legacy
+                   else f"its year {report.year} predates the 2019 formats and none of their tables is present")
             report.add("parse", "F-legacy", "error",
-                       "a pre-2019 report (统计指标 / 同意公开答复数 layout): its numbers are not read")
+                       f"a pre-2019 report (2008 regulation, 统计指标 layout): {why}; its numbers are not read")
         elif report.issuer is not None:
             report.parse_status = "partial"
             report.add("parse", "T-none", "error", "titled as an annual report but none of its tables was found")
@@ -56,9 +66,9 @@ def parse_rows(rows: list[Row], source: Optional[str] = None,
 
     fmt = "2019" if sig["2019"] > sig["2021"] else "2021"
     report.format_version = fmt
-    report.scope = detect_scope(text)
+    report.scope = detect_scope(ntext, normalized=True)
     sections = find_sections(rows)
-    report.sections = {k: "\n".join(row_text(r) if len(r) > 1 else r[0] for r in rows[a:b] if "".join(r).strip())
+    report.sections = {k: "\n".join(row_text(r) if len(r) > 1 else r[0] for r in rows[a:b] if any(r))
                        for k, (a, b) in sections.items()}
 
     def region(key: str) -> list[Row]:

@@ -29,10 +29,22 @@ _FULLWIDTH = str.maketrans({chr(0xFF10 + i): str(i) for i in range(10)} | {
 
 def normalize(s: str) -> str:
     """Full-width digits and brackets to ASCII, whitespace removed (labels, headings)."""
+    if len(s) <= 200:
+        return _normalize_short(s)
+    return _normalize(s)
+
+
+@lru_cache(maxsize=65536)
+def _normalize_short(s: str) -> str:
+    return _normalize(s)
+
+
+def _normalize(s: str) -> str:
     s = unicodedata.normalize("NFKC", s).translate(_FULLWIDTH)
     return re.sub(r"\s+", "", s)
 
 
+@lru_cache(maxsize=16384)
 def label_key(s: str) -> str:
     """A label reduced to its letters: no numbering punctuation, brackets, quotes or spaces."""
     return re.sub(r"[\s()\[\]【】〔〕.,、:;\"'“”‘’「」《》\-—_*]", "", normalize(s))

@@ -39,9 +39,9 @@ def clean_issuer(s: str) -> str:
     return s.strip("()")
 
 
-def period_year(text: str) -> Optional[int]:
+def period_year(text: str, normalized: bool = False) -> Optional[int]:
     """The year of the 统计期限 sentence (「数据统计期限为2023年1月1日至…」)."""
-    m = _PERIOD.search(normalize(text))
+    m = _PERIOD.search(text if normalized else normalize(text))
     return int(m.group(1)) if m else None
 
 
@@ -54,14 +54,39 @@ SIGNATURES = {
 }
 
 
-def signature_counts(text: str) -> dict[str, int]:
-    t = normalize(text)
+def signature_counts(text: str, normalized: bool = False) -> dict[str, int]:
+    t = text if normalized else normalize(text)
     return {k: sum(s in t for s in sigs) for k, sigs in SIGNATURES.items()}
 
 
-_JURISDICTION = re.compile(r"汇总(?:了)?(?:全|本)(?:省|市|区|县|旗|州)|本报告(?:数据)?(?:为|系)?(?:全|本)(?:省|市|区|县)(?:汇总|总体)")
+def signatures_found(text: str, kind: str) -> list[str]:
+    """The signature strings of one kind that the (normalised) text contains."""
+    return [s for s in SIGNATURES[kind] if s in text]
 
 
-def detect_scope(text: str) -> str:
-    """'jurisdiction' when the report states that it sums a whole area, else 'self'."""
-    return "jurisdiction" if _JURISDICTION.search(normalize(text)) else "self"
+# Documents of a 年报 column that are not reports: notices, letters, plans (「关于做好…年度报告
+# 编制发布工作的通知」). Matched on the title lines only.
+_NOT_A_REPORT = re.compile(r"(?:关于.{0,80}的?(?:通知|函|批复|意见|公告|通报)|"
+                           r"(?:通知|函|工作要点|实施方案|工作方案|工作计划|公告)$)")
+
+
+def notice_title(rows: list[Row], title_hint: Optional[str] = None) -> Optional[str]:
+    """The title of a notice/letter/plan, when the document's title is one, else None."""
+    lines = ([normalize(title_hint)] if title_hint else []) + \
+        [normalize("".join(r)) for r in rows[:_TITLE_LINES] if "".join(r).strip()][:3]
+    for line in lines:
+        if len(line) <= 100 and _NOT_A_REPORT.search(line) and "报告" not in line.split("关于")[0]:
+            return line
+    return None
+
+
+_JURISDICTION = re.compile(
+    r"汇总(?:了)?(?:全|本)(?:省|市|区|县|旗|州|盟)|本报告(?:数据)?(?:为|系)?(?:全|本)(?:省|市|区|县)(?:汇总|总体)"
+    r"|(?:全省|全市|全区|全县|全旗|全州)(?:各级行政机关|各级政府|各地各部门)?(?:共|累计|合计)?"
+    r"(?:新)?(?:收到|受理|新收)(?:各类)?(?:政府信息公开)?申请")
+
+
+def detect_scope(text: str, normalized: bool = False) -> str:
+    """'jurisdiction' when the report states that it sums a whole area (「本报告汇总全市数据」,
+    「全区共收到政府信息公开申请…」), else 'self'."""
+    return "jurisdiction" if _JURISDICTION.search(text if normalized else normalize(text)) else "self"

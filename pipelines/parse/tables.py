@@ -8,6 +8,7 @@ and says why in a finding: the parser never guesses a position.
 from __future__ import annotations
 
 import itertools
+from functools import lru_cache
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -346,6 +347,7 @@ REQUEST_KEYWORDS = {
 }
 
 
+@lru_cache(maxsize=4096)
 def classify_request_row(label: str) -> Optional[str]:
     key = label_key(label)
     hits = [k for k, kws in REQUEST_KEYWORDS.items() if any(kw in key for kw in kws)]
@@ -382,7 +384,8 @@ def read_requests(rows: list[Row], findings: list[Finding]) -> Optional[dict[str
         if raw is None:
             continue
         key = classify_request_row(raw.label) if raw.label else None
-        if raw.kind == "grid" and key is None and not has_values(row):
+        # a grid row without values is a header, unless it is a labelled row of blank cells
+        if raw.kind == "grid" and not has_values(row) and (key is None or len(raw.cells) < 7):
             continue
         entries.append((key, raw))
     if not any(k is not None for k, _ in entries):
