@@ -27,6 +27,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("paths", nargs="+", type=Path)
     p.set_defaults(func=cmd_load)
 
+    from pipelines.crawl.commands import add_parsers as add_crawl_parsers  # crawl, run, sources
+
+    add_crawl_parsers(sub)
+
     p = sub.add_parser("demo", help="run the main Dagster job on the embedded default and print the statistics")
     p.set_defaults(func=cmd_demo)
 

@@ -52,7 +52,8 @@ def rows_html(rows: list[list[str]]) -> str:
 
     for r in rows:
         if len(r) > 1:
-            table.append(r)
+            # the empty cells of a text dump are layout, not table positions
+            table.append([c for c in r if c.strip()] or [""])
         else:
             flush()
             out.append(f"<p>{html.escape(r[0])}</p>")

@@ -1,0 +1,112 @@
+"""The `zfxxgk crawl | run | sources` subcommands (pipelines/cli.py adds them with add_parsers)."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+
+def add_parsers(sub) -> None:
+    def common(p) -> None:
+        p.add_argument("--db", dest="crawl_db", type=Path, help="warehouse file (default: $ZFXXGK_DB or data/warehouse.duckdb)")
+        p.add_argument("--data-dir", type=Path, help="raw documents and crawl state (default: $ZFXXGK_DATA_DIR or data/)")
+        p.add_argument("--interval", type=float, default=1.0, help="minimum seconds between requests to one host (default 1)")
+        p.add_argument("--max-pages", type=int, default=200, help="list pages per column before stopping (default 200)")
+        p.add_argument("--timeout", type=float, default=30.0, help="read timeout in seconds (default 30)")
+        p.add_argument("--retries", type=int, default=3)
+        p.add_argument("--reparse", action="store_true", help="parse unchanged documents again (after a parser update)")
+        p.add_argument("--quiet", action="store_true", help="no progress lines")
+
+    p = sub.add_parser("crawl", help="crawl portal column pages (年报 columns), then parse and load the reports found")
+    p.add_argument("urls", nargs="+", help="column page URLs, e.g. https://www.example.gov.cn/zfxxgk/zfxxgknb/")
+    common(p)
+    p.set_defaults(func=cmd_crawl)
+
+    p = sub.add_parser("run", help="crawl the sources of the registry (data/sources.csv): by default the ones "
+                       "reachable from here (the bundled demo portal)")
+    p.add_argument("--sources", help="comma-separated source ids (see `zfxxgk sources`); these are crawled even "
+                   "if marked unreachable")
+    p.add_argument("--include-unreachable", action="store_true",
+                   help="also crawl the real portals marked reachable_here=false")
+    common(p)
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("sources", help="list the registry's sources with their last crawl result")
+    p.add_argument("--data-dir", type=Path)
+    p.set_defaults(func=cmd_sources)
+
+
+def _config(args):
+    from pipelines.crawl.run import CrawlConfig
+
+    return CrawlConfig(min_interval=args.interval, max_pages_per_column=args.max_pages, read_timeout=args.timeout,
+                       retries=args.retries, force_reparse=args.reparse, progress=not args.quiet)
+
+
+def _paths(args) -> tuple[Path, Path]:
+    from pipelines.settings import data_dir, warehouse_path
+
+    if args.crawl_db:
+        os.environ["ZFXXGK_DB"] = str(args.crawl_db.resolve())
+    return (args.data_dir or data_dir()), (args.crawl_db or warehouse_path())
+
+
+def _finish(summary) -> int:
+    print(summary.text())
+    return 1 if summary.interrupted or any(f["severity"] == "error" for f in summary.failures) else 0
+
+
+def cmd_crawl(args) -> int:
+    from pipelines.crawl.run import crawl_and_load
+
+    bad = [u for u in args.urls if not u.startswith(("http://", "https://"))]
+    if bad:
+        print(f"zfxxgk crawl: not an http(s) URL: {bad[0]}", file=sys.stderr)
+        return 2
+    data, db = _paths(args)
+    try:
+        return _finish(crawl_and_load(args.urls, data, db, _config(args)))
+    except KeyboardInterrupt:
+        print("\nzfxxgk crawl: interrupted; everything fetched is kept and the next run resumes", file=sys.stderr)
+        return 130
+
+
+def cmd_run(args) -> int:
+    from pipelines.crawl.registry import load_registry, resolved, select
+    from pipelines.crawl.run import crawl_and_load
+
+    data, db = _paths(args)
+    try:
+        entries = select(load_registry(), [s.strip() for s in args.sources.split(",") if s.strip()]
+                         if args.sources else None, args.include_unreachable)
+    except (KeyError, ValueError) as e:
+        print(f"zfxxgk run: {e.args[0]}", file=sys.stderr)
+        return 2
+    if not entries:
+        print("zfxxgk run: no source selected", file=sys.stderr)
+        return 2
+    try:
+        with resolved(entries) as sources:
+            return _finish(crawl_and_load(sources, data, db, _config(args)))
+    except KeyboardInterrupt:
+        print("\nzfxxgk run: interrupted; everything fetched is kept and the next run resumes", file=sys.stderr)
+        return 130
+
+
+def cmd_sources(args) -> int:
+    from pipelines.crawl.registry import load_registry
+    from pipelines.crawl.store import read_source_result
+    from pipelines.settings import data_dir
+
+    data = args.data_dir or data_dir()
+    print(f"{'source_id':<24}{'adcode':<8}{'level':<11}{'here':<6}{'last crawl':<22}{'pages':>6}{'docs':>6}"
+          f"{'reports':>8}{'errors':>7}  name")
+    for e in load_registry():
+        s = e.source
+        last = read_source_result(data, s.source_id)
+        when = (last or {}).get("finished_at", "never")[:19]
+        nums = "".join(f"{(last or {}).get(k, ''):>{w}}" for k, w in
+                       (("pages", 6), ("documents", 6), ("reports_loaded", 8), ("errors", 7)))
+        print(f"{s.source_id:<24}{s.adcode or '':<8}{s.admin_level or '':<11}{'yes' if e.reachable_here else 'no':<6}"
+              f"{when:<22}{nums}  {s.name}")
+    return 0
