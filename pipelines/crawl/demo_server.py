@@ -54,6 +54,7 @@ class Logged:
     path: str
     headers: dict
     status: int = 0
+    at: float = field(default_factory=time.monotonic)  # when the request arrived
 
 
 class DemoPortal(str):
