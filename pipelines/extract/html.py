@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-import lxml.html
 from lxml import etree
 
 from pipelines.parse.cells import GridRow, Row, is_value
@@ -21,6 +20,7 @@ _BLOCKS = frozenset({"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4",
 _SKIP = frozenset({"script", "style", "noscript", "head", "title", "meta", "link", "iframe", "select", "option",
                    "textarea", "button", "svg"})
 _WS = re.compile(r"\s+")
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
 
 
 def cell_text(td) -> str:
@@ -46,7 +46,10 @@ def table_grid(table) -> list[Row]:
                 while (r, col) in pending:
                     out.append(pending.pop((r, col)))
                     col += 1
-            text = _WS.sub("", _tostring(td, method="text", encoding=str, with_tail=False))
+            if len(td):
+                text = "".join(_tostring(td, method="text", encoding=str, with_tail=False).split())
+            else:
+                text = "".join(td.text.split()) if td.text else ""
             colspan = td.get("colspan")
             rowspan = td.get("rowspan")
             if colspan is None and rowspan is None:
@@ -102,7 +105,8 @@ def page_title(doc) -> Optional[str]:
     title = _meta(doc, "ArticleTitle")
     if title is None:
         t = doc.find(".//title")
-        title = t.text_content().strip() if t is not None and t.text_content().strip() else None
+        text = "".join(t.itertext()).strip() if t is not None else ""
+        title = text or None
     source = _meta(doc, "ContentSource")
     if source and (title is None or find_title([[title]])[0] is None):
         candidate = source + (title or "")
@@ -114,8 +118,11 @@ def page_title(doc) -> Optional[str]:
 def html_to_rows(html: str) -> tuple[list[Row], Optional[str]]:
     """(rows, page title) of an HTML page; table rows are `GridRow`s."""
     try:
-        doc = lxml.html.document_fromstring(html)
-    except (etree.ParserError, ValueError):
+        # plain etree elements: lxml.html's per-element class lookup costs more than the parse
+        doc = etree.fromstring(html, _PARSER) if html.strip() else None
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        doc = None
+    if doc is None:
         return _bs4_rows(html)
     title = page_title(doc)
     body = doc.find("body")

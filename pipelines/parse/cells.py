@@ -39,9 +39,30 @@ def _normalize_short(s: str) -> str:
     return _normalize(s)
 
 
+# Characters whose compatibility form NFKC would change beyond the full-width ASCII block:
+# circled/enclosed numbers, number forms, Kangxi radicals (OCR), compatibility ideographs,
+# vertical and small forms, super/subscripts. Only text holding one pays for full NFKC.
+_COMPAT = re.compile("[\u00b2\u00b3\u00b9\u00bc-\u00be\u2070-\u209f\u2150-\u218f\u2460-\u24ff"
+                     "\u2f00-\u2fdf\u3200-\u33ff\uf900-\ufaff\ufe10-\ufe6f\uff5f-\uffef]")
+_FULL = re.compile("[\uff01-\uff5e\u3000\u00a0\u3002]")
+
+
+def _fold(m: re.Match) -> str:
+    ch = m.group()
+    if ch == "\u3002":
+        return "."
+    if ch in "\u3000\u00a0":
+        return " "
+    return chr(ord(ch) - 0xFEE0)
+
+
 def _normalize(s: str) -> str:
-    s = unicodedata.normalize("NFKC", s).translate(_FULLWIDTH)
-    return re.sub(r"\s+", "", s)
+    # equal to NFKC plus 。→. (what labels need), without NFKC's cost on plain CJK text
+    if _COMPAT.search(s):
+        s = unicodedata.normalize("NFKC", s).replace("\u3002", ".")
+    else:
+        s = _FULL.sub(_fold, s)
+    return "".join(s.split())
 
 
 @lru_cache(maxsize=16384)

@@ -33,6 +33,9 @@ SECTION_PATTERNS = {
 }
 
 
+_NUMERALS = frozenset("一二三四五六123456１２３４５６")
+
+
 def row_text(row: Row) -> str:
     return normalize("".join(row))
 
@@ -55,6 +58,9 @@ def find_sections(rows: list[Row]) -> dict[str, tuple[int, int]]:
     for i, row in enumerate(rows):
         if n == len(order):
             break
+        first = next((c for c in row if c), "").lstrip()
+        if not first or first[0] not in _NUMERALS:
+            continue
         cells = _dedupe(row)
         if not 1 <= len(cells) <= 2:
             continue
