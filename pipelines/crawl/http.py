@@ -118,7 +118,8 @@ class HostScope:
 
 
 class HostPacer:
-    """One request in flight per host, and at least `interval` between the starts of two."""
+    """One request in flight per host, and at least `interval` from the end of one response to
+    the start of the next request (so a slow host is never sent requests faster than it answers)."""
 
     def __init__(self):
         self._locks: dict[str, threading.Lock] = {}
@@ -136,6 +137,10 @@ class HostPacer:
             delay = last + interval - time.monotonic()
             if delay > 0:
                 time.sleep(delay)
+        self._last[host] = time.monotonic()
+
+    def done(self, host: str) -> None:
+        """Call with lock(host) held, when the response has been read."""
         self._last[host] = time.monotonic()
 
 
@@ -279,6 +284,8 @@ class Fetcher:
                 except requests.RequestException as e:
                     res.status, res.outcome, res.error = None, "connection_error", f"{e.__class__.__name__}: {e}"[:300]
                     wait = cfg.backoff * 2 ** attempt
+                finally:
+                    self.pacer.done(netloc)
             if wait is None:
                 st = res.status
                 if st in RETRY_STATUSES:
