@@ -114,3 +114,28 @@ def test_stopped_crawl_resumes_without_losing_or_refetching(tmp_path):
     assert resumed.reports_loaded == 5  # ... and not lost: parsed and loaded now
     with duckdb.connect(str(db), read_only=True) as conn:
         assert conn.execute("SELECT count(*) FROM reports").fetchone()[0] == 5
+
+
+def test_registry_runs_only_what_is_reachable_here_by_default():
+    from pipelines.crawl.registry import load_registry, select
+
+    entries = load_registry()
+    assert len(entries) >= 25 and len({e.source.adcode for e in entries if e.source.adcode}) >= 10
+    assert [e.source.source_id for e in select(entries)] == ["demo"]
+    assert all(not e.reachable_here for e in entries if e.source.source_id != "demo")
+    assert len(select(entries, include_unreachable=True)) == len(entries)
+    with pytest.raises(KeyError):
+        select(entries, ["no-such-source"])
+
+
+def test_cli_crawl_and_sources(tmp_path, capsys):
+    from pipelines.cli import main
+
+    with serve_demo_portal(faults={}) as portal:
+        rc = main(["crawl", *demo_start_urls(portal), "--data-dir", str(tmp_path / "d"), "--db",
+                   str(tmp_path / "w.duckdb"), "--interval", "0.01", "--quiet"])
+    out = capsys.readouterr().out
+    assert rc == 0 and "loaded 5 reports" in out and "robots_disallowed" in out
+    assert main(["sources", "--data-dir", str(tmp_path / "d")]) == 0
+    listing = capsys.readouterr().out
+    assert "demo" in listing and "mva" in listing
