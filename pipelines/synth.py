@@ -151,6 +151,7 @@ def random_report(seed: int, fmt: str = "2021", blanks: bool = False) -> Report:
         for k, v in dec.items():
             extra[f"{k}_2019"] = dict(zip(("previous_items", "change", "decisions"), v))
         extra["fee_items_2019"] = dict(zip(("previous_items", "change"), fee_items))
+        extra["procurement"] = [str(rng.randint(0, 30)), f"{rng.randint(0, 900) * 1000}元"]
     report = Report(issuer=rng.choice(ISSUERS), year=rng.randint(2021, 2025) if fmt == "2021" else rng.choice((2019, 2020)),
                     active=active, requests=requests, review_litigation=review, format_version=fmt,
                     scope="jurisdiction" if rng.random() < 0.2 else "self", parse_status="ok", extra=extra)
@@ -217,7 +218,9 @@ def table2_rows(report: Report, style: str = "plain") -> list[list[str]]:
                 rows.append([label, v(d["previous_items"]), v(d["change"]), v(d["decisions"])])
         d = e["fee_items_2019"]
         rows += [["第二十条第（八）项"], ["信息内容", "上一年项目数量", "本年增/减"],
-                 ["行政事业性收费", v(d["previous_items"]), v(d["change"])]]
+                 ["行政事业性收费", v(d["previous_items"]), v(d["change"])],
+                 ["第二十条第（九）项"], ["信息内容", "采购项目数量", "采购总金额"],
+                 ["政府集中采购", *e["procurement"]]]
         return rows
     return [
         ["第二十条第（一）项"], ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],

@@ -41,6 +41,7 @@ def parse_rows(rows: list[Row], source: Optional[str] = None,
 
     notice = notice_title(rows, title_hint)
     if notice is not None:
+        report.issuer = report.year = None  # the title names a notice, not a report's issuer
         report.parse_status = "not_a_report"
         report.add("parse", "F-not-a-report", "error",
                    f"the document is titled as a notice, letter or plan ({notice[:60]}), not an annual report")
@@ -81,7 +82,7 @@ def parse_rows(rows: list[Row], source: Optional[str] = None,
 
     findings: list[Finding] = []
     report.active = read_active(region("2"), fmt, findings, report.extra)
-    report.requests = read_requests(region("3"), findings)
+    report.requests = read_requests(region("3"), findings, fmt)
     if "4" in sections:
         report.review_litigation = read_review_litigation(region("4"), findings)
     else:

@@ -97,7 +97,7 @@ def has_values(row: Row) -> bool:
 
 # A run of value tokens at the end of a line of text: digits (run together or spaced), and
 # placeholders standing alone. The label before it ends with a character that is no token.
-_TAIL = re.compile(r"^(?P<label>.*?[^\d\s.,\-—–/])(?P<tail>\s*\d[\d.,]*(?:\s+(?:\d[\d.,]*|[-—–/]))*)\s*$", re.S)
+_TAIL = re.compile(r"^(?P<label>.*?[^\d\s.,\-—–/])(?P<tail>\s*-?\d[\d.,]*(?:\s+(?:-?\d[\d.,]*|[-—–/]))*)\s*$", re.S)
 _THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 
 
@@ -381,7 +381,8 @@ def request_order(is_2019: bool) -> list[str]:
     return keys
 
 
-def read_requests(rows: list[Row], findings: list[Finding]) -> Optional[dict[str, Optional[list[Number]]]]:
+def read_requests(rows: list[Row], findings: list[Finding],
+                  fmt: Optional[str] = None) -> Optional[dict[str, Optional[list[Number]]]]:
     """Table 3: rows found by label; unlabelled rows placed by position; run-together digits
     split by the row's own sum and then by the table's column rules (R1, R3)."""
     entries: list[tuple[Optional[str], RawRow]] = []
@@ -397,7 +398,7 @@ def read_requests(rows: list[Row], findings: list[Finding]) -> Optional[dict[str
     if not any(k is not None for k, _ in entries):
         return None
     known = {k for k, _ in entries if k is not None}
-    is_2019 = OTHER_TOTAL in known and not any(k in known for k in OTHER_SUBROWS)
+    is_2019 = (OTHER_TOTAL in known or fmt == "2019") and not any(k in known for k in OTHER_SUBROWS)
     order = request_order(is_2019)
     entries = _place_by_position(entries, order, findings)
 
