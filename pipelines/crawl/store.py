@@ -9,10 +9,12 @@
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
@@ -50,22 +52,40 @@ class RawStore:
 
 
 class CrawlState:
-    """URL -> what we know of it (validators, content hash, whether that content is loaded)."""
+    """URL -> what we know of it (validators, content hash, whether that content is loaded).
+
+    Several crawls may share one data directory (Dagster runs of different sources in
+    parallel): every append and every compaction holds an exclusive lock on state.lock, and a
+    compaction re-reads the file, so no process loses another's lines.
+    """
 
     def __init__(self, data_dir: Path):
         self.dir = Path(data_dir) / "crawl"
         self.path = self.dir / "state.jsonl"
-        self.entries: dict[str, dict[str, Any]] = {}
+        self.entries: dict[str, dict[str, Any]] = self._read()
         self._lock = threading.Lock()
-        self._fh = None
+        self._loaded = {e["loaded_sha"] for e in self.entries.values() if e.get("loaded_sha")}
+
+    def _read(self) -> dict[str, dict[str, Any]]:
+        entries: dict[str, dict[str, Any]] = {}
         if self.path.exists():
             for line in self.path.read_text(encoding="utf-8").splitlines():
                 try:
                     d = json.loads(line)
                 except json.JSONDecodeError:
                     continue  # a line torn by a crash
-                self.entries.setdefault(d["url"], {}).update(d)
-        self._loaded = {e["loaded_sha"] for e in self.entries.values() if e.get("loaded_sha")}
+                entries.setdefault(d["url"], {}).update(d)
+        return entries
+
+    @contextmanager
+    def _file_lock(self) -> Iterator[None]:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        with (self.dir / "state.lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
 
     def get(self, url: str) -> dict[str, Any]:
         return self.entries.get(url, {})
@@ -76,30 +96,23 @@ class CrawlState:
             entry.update(fields)
             if fields.get("loaded_sha"):
                 self._loaded.add(fields["loaded_sha"])
-            if self._fh is None:
-                self.dir.mkdir(parents=True, exist_ok=True)
-                self._fh = self.path.open("a", encoding="utf-8")
-            self._fh.write(json.dumps({"url": url, **fields}, ensure_ascii=False, default=str) + "\n")
-            self._fh.flush()
-            os.fsync(self._fh.fileno())
+            with self._file_lock(), self.path.open("a", encoding="utf-8") as fh:
+                fh.write(json.dumps({"url": url, **fields}, ensure_ascii=False, default=str) + "\n")
+                fh.flush()
+                os.fsync(fh.fileno())
 
     def loaded(self, sha: Optional[str]) -> bool:
         return sha is not None and sha in self._loaded
 
     def compact(self) -> None:
-        """Rewrite as one line per URL (atomic)."""
-        with self._lock:
-            if self._fh is not None:
-                self._fh.close()
-                self._fh = None
+        """Rewrite as one line per URL (atomic), from the file as it is now."""
+        with self._lock, self._file_lock():
+            self.entries = self._read()
             atomic_write(self.path, "".join(json.dumps(e, ensure_ascii=False, default=str) + "\n"
                                             for e in self.entries.values()))
 
     def close(self) -> None:
-        with self._lock:
-            if self._fh is not None:
-                self._fh.close()
-                self._fh = None
+        """Nothing to release: every update opens and closes the file under the lock."""
 
 
 class RunLog:
