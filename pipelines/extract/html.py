@@ -36,35 +36,38 @@ def table_grid(table) -> list[Row]:
     it covers; a spanned value is not (its column would be a guess): those positions are blank."""
     grid: list[Row] = []
     pending: dict[tuple[int, int], str] = {}  # (row, col) -> text carried down by a rowspan
+    tostring = _tostring
     for r, tr in enumerate(_own_rows(table)):
         out: Row = GridRow()
+        append = out.append
         col = 0
         for td in tr:
-            if td.tag != "td" and td.tag != "th":
+            tag = td.tag
+            if tag != "td" and tag != "th":
                 continue
             if pending:
                 while (r, col) in pending:
-                    out.append(pending.pop((r, col)))
+                    append(pending.pop((r, col)))
                     col += 1
             if len(td):
-                text = "".join(_tostring(td, method="text", encoding=str, with_tail=False).split())
+                text = "".join(tostring(td, method="text", encoding=str, with_tail=False).split())
             else:
-                text = "".join(td.text.split()) if td.text else ""
-            colspan = td.get("colspan")
-            rowspan = td.get("rowspan")
-            if colspan is None and rowspan is None:
-                out.append(text)
+                text = td.text
+                text = "".join(text.split()) if text else ""
+            attrib = td.attrib
+            if "colspan" not in attrib and "rowspan" not in attrib:
+                append(text)
                 col += 1
                 continue
-            colspan, rowspan = _span(colspan), _span(rowspan)
+            colspan, rowspan = _span(attrib.get("colspan")), _span(attrib.get("rowspan"))
             spread = "" if is_value(text) else text
             for dc in range(colspan):
-                out.append(text if dc == 0 else spread)
+                append(text if dc == 0 else spread)
                 for dr in range(1, rowspan):
                     pending[(r + dr, col + dc)] = spread
             col += colspan
         while (r, col) in pending:
-            out.append(pending.pop((r, col)))
+            append(pending.pop((r, col)))
             col += 1
         grid.append(out)
     return grid
@@ -153,6 +156,15 @@ def html_to_rows(html: str) -> tuple[list[Row], Optional[str]]:
         if tag == "table" and el.find(".//table") is None:
             flush()
             rows.extend(r for r in table_grid(el) if any(c for c in r))
+            if el.tail:
+                line.append(el.tail)
+            return
+        if tag == "p" and el.find(".//br") is None and el.find(".//table") is None:
+            # a paragraph (no block can nest in <p>): its text in one call
+            flush()
+            text = _tostring(el, method="text", encoding=str, with_tail=False).replace("\xa0", " ").strip()
+            if text:
+                rows.extend([part.strip()] for part in text.split("\n") if part.strip())
             if el.tail:
                 line.append(el.tail)
             return

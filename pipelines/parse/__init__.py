@@ -25,8 +25,8 @@ def parse_rows(rows: list[Row], source: Optional[str] = None,
                title_hint: Optional[str] = None) -> Report:
     """Parse a document given as rows of cells. `title_hint`: a page's ArticleTitle meta."""
     report = Report(source=source, parse_status="failed")
-    # the normalised text, once: cells repeat (labels, zeros) and their normal form is cached
-    ntext = "".join(normalize(c) for r in rows for c in r)
+    # the normalised text, once, for the metadata and format signatures
+    ntext = normalize("".join(["".join(r) for r in rows]))
     if title_hint:
         report.issuer, report.year = find_title([[title_hint]])
     if report.issuer is None:

@@ -320,7 +320,7 @@ def read_active(rows: list[Row], fmt: str, findings: list[Finding], extra: dict)
 
 
 def _is_procurement(row: Row) -> bool:
-    return "政府集中采购" in row_text(row)
+    return any("政府集中采购" in c for c in row)
 
 
 # ---------------------------------------------------------------- table 3

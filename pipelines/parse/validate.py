@@ -39,6 +39,8 @@ def _r1(r) -> list[Finding]:
     keys = ("new_received", "carried_over", "total_handled", "carried_forward")
     for i, col in enumerate(APPLICANT_LABELS):
         vals = [(r.get(k) or [None] * 7)[i] for k in keys]
+        if None not in vals and abs((vals[0] + vals[1]) - (vals[2] + vals[3])) <= _EPS:
+            continue
         cells = [_cell(k, i) for k in keys]
         if None in vals:
             out.append(_unchecked("R1", f"R1 {col}", [c for c, v in zip(cells, vals) if v is None]))
@@ -55,6 +57,8 @@ def _r2(r) -> list[Finding]:
     out = []
     for key, row in r.items():
         if row is None:
+            continue
+        if None not in row and abs(sum(row[:6]) - row[6]) <= _EPS:
             continue
         cells = [_cell(key, i) for i in range(7)]
         if None in row:
@@ -80,6 +84,8 @@ def _r3(r) -> list[Finding]:
     for i, col in enumerate(APPLICANT_LABELS):
         vals = [(r.get(k) or [None] * 7)[i] for k in rows]
         tot = (r.get("total_handled") or [None] * 7)[i]
+        if tot is not None and None not in vals and abs(sum(vals) - tot) <= _EPS:
+            continue
         cells = [_cell("total_handled", i)] + [_cell(k, i) for k in rows]
         if tot is None or None in vals:
             out.append(_unchecked("R3", f"R3 {col}", [c for c, v in zip(cells, [tot] + vals) if v is None]))
@@ -111,24 +117,27 @@ def _r4(rl) -> list[Finding]:
 def _value_checks(report: Report) -> list[Finding]:
     """Counts must be non-negative integers; only the fee may be fractional."""
     out = []
-    cells: list[tuple[str, float]] = []
+
+    def check(name_of, v) -> None:
+        if v < 0:
+            name = name_of()
+            out.append(Finding("validate", "V-negative", "error", f"{name} is negative ({_n(v)})", [name]))
+        elif v != int(v):
+            name = name_of()
+            out.append(Finding("validate", "V-fraction", "error", f"{name} is not a whole count ({v})", [name]))
+
     for key, row in (report.requests or {}).items():
-        for i, v in enumerate(row or []):
-            if v is not None:
-                cells.append((_cell(key, i), v))
+        for i, v in enumerate(row or ()):
+            if v is not None and (v < 0 or v != int(v)):
+                check(lambda: _cell(key, i), v)
     for key, row in (report.review_litigation or {}).items():
-        for i, v in enumerate(row or []):
-            if v is not None:
-                cells.append((f"review_litigation.{key}.{i}", v))
+        for i, v in enumerate(row or ()):
+            if v is not None and (v < 0 or v != int(v)):
+                check(lambda: f"review_litigation.{key}.{i}", v)
     if report.active is not None:
         for item, metric, v in report.active.cells():
             if v is not None and item != "fees_10k_yuan":
-                cells.append((f"active.{item}.{metric}", v))
-    for name, v in cells:
-        if v < 0:
-            out.append(Finding("validate", "V-negative", "error", f"{name} is negative ({_n(v)})", [name]))
-        elif not float(v).is_integer():
-            out.append(Finding("validate", "V-fraction", "error", f"{name} is not a whole count ({v})", [name]))
+                check(lambda: f"active.{item}.{metric}", v)
     fee = report.active.fees_10k_yuan if report.active else None
     if fee is not None and fee < 0:
         out.append(Finding("validate", "V-negative", "error", f"fees_10k_yuan is negative ({fee})",
