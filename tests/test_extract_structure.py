@@ -108,3 +108,18 @@ def test_paragraph_lines_rejoined_but_not_headings():
              Line("二、主动公开政府信息情况", 90, 250, 155, 10.5, 1, 90, 520)]
     assert join_pages([Page(lines)]) == [["本报告中所列数据统计期限自2023年1月1日至2023年12月31日。"],
                                          [lines[2].text], ["二、主动公开政府信息情况"]]
+
+
+def test_number_cut_by_a_page_break_is_reported_not_guessed():
+    """LibreOffice wrapped 8142 in a narrow cell and the page break fell inside the row: "814"
+    on page 1, "2" on page 2. The continuation table has other column edges (its label cells
+    merge differently), so which digit belongs where is not known: a finding, no join."""
+    from pipelines.record import Finding
+
+    page1 = Page([Table([["一、本年新收", "100", "814", "165"]], [0.0, 100.0, 130.0, 160.0, 190.0], 600, 760)])
+    page2 = Page([Table([["", "", "2", "01"], ["二、上年结转", "0", "0", "0"]],
+                        [0.0, 50.0, 100.0, 130.0, 160.0, 190.0][:5], 70, 120)])
+    findings: list[Finding] = []
+    rows = join_pages([page1, page2], findings)
+    assert rows == [["一、本年新收", "100", "814", "165"], ["", "", "2", "01"], ["二、上年结转", "0", "0", "0"]]
+    assert [f.rule for f in findings] == ["E-pdf-row-cut"] and "'814'" in findings[0].detail

@@ -114,7 +114,8 @@ def pdf_to_rows(data: bytes, deadline: Deadline) -> Extracted:
     if broken:
         findings.append(Finding("extract", "E-pdf-page-broken", "warning",
                                 f"page(s) could not be read: {'; '.join(broken)}"))
-    return Extracted(join_pages(pages), "pdf", findings=findings)
+    rows = join_pages(pages, findings)
+    return Extracted(rows, "pdf", findings=findings)
 
 
 def read_page(page) -> Optional[Page]:
@@ -236,15 +237,16 @@ def _chars_text(chars: list[dict]) -> str:
 
 
 # ------------------------------------------------------------------ joining
-def join_pages(pages: list[Page]) -> list[Row]:
+def join_pages(pages: list[Page], findings: Optional[list[Finding]] = None) -> list[Row]:
     items: list = []
-    for page in pages:
-        if items and page.items and isinstance(items[-1], Table) and isinstance(page.items[0], Table) \
-                and _same_columns(items[-1].xs, page.items[0].xs):
-            items[-1] = _continue_table(items[-1], page.items[0])
-            items.extend(page.items[1:])
-        else:
-            items.extend(page.items)
+    for number, page in enumerate(pages, start=1):
+        if items and page.items and isinstance(items[-1], Table) and isinstance(page.items[0], Table):
+            if _same_columns(items[-1].xs, page.items[0].xs):
+                items[-1] = _continue_table(items[-1], page.items[0])
+                items.extend(page.items[1:])
+                continue
+            _report_cut_row(items[-1], page.items[0], number, findings)
+        items.extend(page.items)
     rows: list[Row] = []
     previous: Optional[Line] = None
     for item in items:
@@ -258,6 +260,23 @@ def join_pages(pages: list[Page]) -> list[Row]:
             rows.append([item.text])
         previous = item
     return rows
+
+
+def _report_cut_row(first: Table, second: Table, number: int, findings: Optional[list[Finding]]) -> None:
+    """A table goes on at the top of the next page with other column edges, and its first row
+    holds numbers but no label: most likely the rest of a row the page break cut (a number
+    wrapped in its cell, its last digits on the new page). Which cells continue which is a
+    guess, so nothing is joined: the rows stay as printed and this says why they look odd."""
+    head = next((r for r in second.rows if any(r)), None)
+    tail = next((r for r in reversed(first.rows) if any(r)), None)
+    if findings is None or head is None or tail is None:
+        return
+    if any(c and not is_value(c) for c in head) or not any(map(is_value, tail)):
+        return
+    findings.append(Finding("extract", "E-pdf-row-cut", "warning",
+                            f"a table row seems cut by the break before page {number}: the new page starts "
+                            f"with numbers and no label {[c for c in head if c]}, after the row "
+                            f"{[c for c in tail if c]}; they are not joined"))
 
 
 def _same_columns(a: list[float], b: list[float]) -> bool:
