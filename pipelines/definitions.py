@@ -1,14 +1,17 @@
 """The Dagster code location: wiring only."""
 import dagster as dg
 
-from pipelines.defs.assets import core__parsed_reports, core__warehouse_tables, raw__report_documents, sql_model_assets
-from pipelines.defs.checks import consistency_rules
-from pipelines.defs.jobs import main_job, models_job
+from pipelines.defs.assets import MODEL_ASSETS, SOURCE_ASSETS
+from pipelines.defs.checks import consistency_rules, marts_have_rows
+from pipelines.defs.jobs import crawl_source, etl_fast, refresh_models
 from pipelines.defs.resources import default_resources
+from pipelines.defs.schedules import nightly_crawl, refresh_models_after_loads
 
 defs = dg.Definitions(
-    assets=[raw__report_documents, core__parsed_reports, core__warehouse_tables, *sql_model_assets()],
-    asset_checks=[consistency_rules],
-    jobs=[main_job, models_job],
+    assets=[*SOURCE_ASSETS, *MODEL_ASSETS],
+    asset_checks=[consistency_rules, marts_have_rows],
+    jobs=[crawl_source, refresh_models, etl_fast],
+    schedules=[nightly_crawl],
+    sensors=[refresh_models_after_loads],
     resources=default_resources(),
 )

@@ -1,20 +1,23 @@
-"""The Dagster code location: loads, validates, and its jobs run for real (in process)."""
+"""The Dagster code location: loads, validates, and its jobs, checks and schedule run for real."""
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import dagster as dg
+import pytest
 
 from pipelines import warehouse
-from pipelines.defs.resources import DataDirResource, WarehouseResource
+from pipelines.defs.resources import CrawlerResource, DataDirResource, WarehouseResource
 from pipelines.settings import PROJECT_ROOT
 
 
-def resources(tmp_path) -> dict:
+def resources(tmp_path: Path) -> dict:
     return {"warehouse": WarehouseResource(path=str(tmp_path / "w.duckdb")),
-            "data_dir": DataDirResource(path=str(tmp_path / "data"))}
+            "data_dir": DataDirResource(path=str(tmp_path / "data")),
+            "crawler": CrawlerResource(min_interval=0.01, read_timeout=5)}
 
 
 def test_definitions_load_and_validate():
@@ -22,11 +25,14 @@ def test_definitions_load_and_validate():
 
     dg.Definitions.validate_loadable(defs)
     keys = {k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()}
-    assert {"raw__report_documents", "core__parsed_reports", "core__warehouse_tables",
-            "out__requests_by_year", "out__reports_by_status"} <= keys
-    # one asset per SQL model
+    assert {"raw__source_crawl", "core__parsed_reports", "core__warehouse_tables",
+            "out__requests_by_year", "out__published_warehouse"} <= keys
     sql_files = {p.stem for p in (PROJECT_ROOT / "sql").glob("*/*.sql")}
-    assert {f"out__{n}" for n in sql_files} <= keys
+    assert {f"out__{n}" for n in sql_files} <= keys  # one asset per SQL model
+    crawl = defs.resolve_assets_def("raw__source_crawl")
+    assert "demo" in crawl.partitions_def.get_partition_keys()  # one partition per registry source
+    assert defs.resolve_schedule_def("nightly_crawl").execution_timezone == "Asia/Shanghai"
+    assert defs.resolve_schedule_def("nightly_crawl").default_status == dg.DefaultScheduleStatus.STOPPED
 
 
 def test_dagster_cli_validates_the_code_location():
@@ -36,33 +42,79 @@ def test_dagster_cli_validates_the_code_location():
     assert p.returncode == 0, p.stdout + p.stderr
 
 
-def test_main_job_fills_the_warehouse(tmp_path):
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    """etl_fast materialised in process for the demo source partition (what `zfxxgk demo` runs)."""
     from pipelines.definitions import defs
 
-    job = defs.resolve_job_def("etl_local")
+    tmp = tmp_path_factory.mktemp("demo_run")
     with dg.instance_for_test() as instance:
-        result = job.execute_in_process(instance=instance, resources=resources(tmp_path))
+        result = defs.resolve_job_def("etl_fast").execute_in_process(
+            instance=instance, partition_key="demo", resources=resources(tmp))
+    return tmp, result
+
+
+def test_demo_partition_fills_the_warehouse(demo_run):
+    tmp, result = demo_run
     assert result.success
-    checks = result.get_asset_check_evaluations()
-    assert [c.passed for c in checks if c.check_name == "consistency_rules"] == [True]
-    with warehouse.connect(tmp_path / "w.duckdb", read_only=True) as conn:
-        assert conn.execute("SELECT count(*) FROM reports").fetchone()[0] == 5
-        assert conn.execute("SELECT sum(reports) FROM reports_by_status").fetchone()[0] == 5
+    checks = {c.check_name: c.passed for c in result.get_asset_check_evaluations()}
+    assert checks == {"consistency_rules": True, "marts_have_rows": True}
+    crawl_meta = result.asset_materializations_for_node("raw__source_crawl")[0].metadata
+    assert crawl_meta["documents"].value >= 5
+    with warehouse.connect(tmp / "w.duckdb", read_only=True) as conn:
+        # the five sample reports, each once, whatever number of copies the portal holds
+        assert conn.execute("SELECT count(*) FROM reports WHERE parse_status IN ('ok', 'inconsistent')"
+                            ).fetchone()[0] == 5
+        assert conn.execute("SELECT count(*) FROM sources WHERE source_id = 'demo'").fetchone()[0] == 1
+    assert warehouse.published_path(tmp / "w.duckdb").exists()
 
 
-def test_consistency_check_fails_on_an_ok_report_whose_numbers_break_a_rule(tmp_path):
+def test_consistency_check_fails_on_an_ok_report_whose_numbers_break_a_rule(demo_run):
     from pipelines.definitions import defs
     from pipelines.defs.checks import consistency_rules
 
-    job = defs.resolve_job_def("etl_local")
+    tmp, _ = demo_run
+    with warehouse.connect(tmp / "w.duckdb") as conn:
+        rid = conn.execute("SELECT report_id FROM reports WHERE issuer = '阜新市人民政府办公室'").fetchone()[0]
+        conn.execute("UPDATE request_outcomes SET value = value + 1 WHERE report_id = ? "
+                     "AND row_key = 'new_received' AND applicant = 'total'", [rid])
+    try:
+        with dg.instance_for_test() as instance:
+            result = dg.materialize([*defs.assets, consistency_rules], instance=instance,
+                                    selection=dg.AssetSelection.checks(consistency_rules),
+                                    resources=resources(tmp))
+        assert result.success  # a failing check is visible, not a crashed run
+        evaluation, = result.get_asset_check_evaluations()
+        assert not evaluation.passed
+        assert evaluation.metadata["ok_reports_breaking_rules"].value == 1
+    finally:
+        with warehouse.connect(tmp / "w.duckdb") as conn:
+            conn.execute("UPDATE request_outcomes SET value = value - 1 WHERE report_id = ? "
+                         "AND row_key = 'new_received' AND applicant = 'total'", [rid])
+
+
+def test_nightly_schedule_tick_requests_one_run_per_reachable_source():
+    from pipelines.definitions import defs
+    from pipelines.crawl.registry import load_registry
+
+    reachable = sorted(e.source.source_id for e in load_registry() if e.reachable_here)
     with dg.instance_for_test() as instance:
-        assert job.execute_in_process(instance=instance, resources=resources(tmp_path)).success
-    with warehouse.connect(tmp_path / "w.duckdb") as conn:
-        # Break R2 in a report the parser had found ok: 本年新收 总计 43 -> 44.
-        conn.execute("UPDATE request_outcomes SET value = 44 WHERE report_id = '2023/阜新市人民政府办公室' "
-                     "AND row_key = 'new_received' AND applicant = 'total'")
-    result = dg.materialize([*defs.assets, consistency_rules], selection=dg.AssetSelection.checks(consistency_rules),
-                            resources=resources(tmp_path))
-    evaluation, = result.get_asset_check_evaluations()
-    assert not evaluation.passed
-    assert evaluation.metadata["ok_reports_breaking_rules"].value == 1
+        ctx = dg.build_schedule_context(instance=instance, repository_def=defs.get_repository_def(),
+                                        scheduled_execution_time=__import__("datetime").datetime(2026, 3, 1, 2))
+        data = defs.resolve_schedule_def("nightly_crawl").evaluate_tick(ctx)
+    assert sorted(r.partition_key for r in data.run_requests) == reachable
+    assert all(r.run_key.endswith("2026-03-01") for r in data.run_requests)
+
+
+def test_refresh_sensor_fires_once_per_new_load(demo_run):
+    from pipelines.definitions import defs
+
+    sensor = defs.resolve_sensor_def("refresh_models_after_loads")
+    with dg.instance_for_test() as instance:
+        assert isinstance(sensor(dg.build_sensor_context(instance=instance)), dg.SkipReason)
+        instance.report_runless_asset_event(dg.AssetMaterialization("core__warehouse_tables", partition="demo"))
+        ctx = dg.build_sensor_context(instance=instance)
+        first = sensor(ctx)
+        assert isinstance(first, dg.RunRequest)
+        again = sensor(dg.build_sensor_context(instance=instance, cursor=ctx.cursor))
+        assert isinstance(again, dg.SkipReason)

@@ -9,6 +9,7 @@ never touch the real portals.
 from __future__ import annotations
 
 import csv
+import os
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,8 +36,13 @@ class RegistryEntry:
         return any(DEMO_PLACEHOLDER in u for u in self.source.start_urls)
 
 
+def registry_path() -> Path:
+    """data/sources.csv, or the file named by ZFXXGK_SOURCES."""
+    return Path(os.environ.get("ZFXXGK_SOURCES") or REGISTRY)
+
+
 def load_registry(path: Optional[Path] = None) -> list[RegistryEntry]:
-    path = Path(path or REGISTRY)
+    path = Path(path or registry_path())
     out, seen = [], set()
     with path.open(encoding="utf-8", newline="") as fh:
         for i, row in enumerate(csv.DictReader(fh), start=2):

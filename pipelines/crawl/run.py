@@ -475,6 +475,7 @@ def load_crawl(parsed: ParsedCrawl, db_path: Optional[Path] = None, build_models
                       len(result.failures), lr.loaded, result.interrupted])
         if build_models:
             models.build_all(conn)
+            warehouse.publish(conn, db_path)
     failed = {d for d, _ in lr.failed}
     state = CrawlState(result.data_dir)
     for _, info in parsed.items:

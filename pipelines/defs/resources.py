@@ -1,5 +1,4 @@
-"""Resources: where the data directory and the warehouse are."""
-
+"""Resources: where the data directory and the warehouse are, and how politely to crawl."""
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -27,16 +26,27 @@ class WarehouseResource(dg.ConfigurableResource):
 
 
 class DataDirResource(dg.ConfigurableResource):
-    """Raw documents, manifests and parsed records live under this directory."""
+    """Raw documents, crawl state and logs live under this directory."""
 
     path: str
 
-    def file(self, *parts: str) -> Path:
-        p = Path(self.path, *parts)
-        p.parent.mkdir(parents=True, exist_ok=True)
-        return p
+
+class CrawlerResource(dg.ConfigurableResource):
+    """Politeness and limits of the crawler (see pipelines.crawl.run.CrawlConfig)."""
+
+    min_interval: float = 1.0  # seconds between requests to one host
+    read_timeout: float = 30.0
+    retries: int = 3
+    max_pages_per_column: int = 200
+
+    def config(self):
+        from pipelines.crawl.run import CrawlConfig
+
+        return CrawlConfig(min_interval=self.min_interval, read_timeout=self.read_timeout, retries=self.retries,
+                           max_pages_per_column=self.max_pages_per_column, progress=False)
 
 
 def default_resources() -> dict:
     return {"warehouse": WarehouseResource(path=str(warehouse_path())),
-            "data_dir": DataDirResource(path=str(data_dir()))}
+            "data_dir": DataDirResource(path=str(data_dir())),
+            "crawler": CrawlerResource()}
