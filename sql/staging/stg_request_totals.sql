@@ -9,54 +9,64 @@
 --   other = Σ R21..R23 (2019 format: other_total);
 --   new_received_natural_person (R1 自然人), new_received_legal_person (R1: 商业企业 + 科研机构 +
 --   社会公益组织 + 法律服务机构 + 其他).
--- A sum is NULL when one of its cells is NULL (no silent zero).
+-- A sum is NULL when one of its cells is NULL or missing (no silent zero).
+-- Built as two pivots (the 总计 column; the 本年新收 row) joined: one filter per aggregate keeps it fast.
+WITH totals AS (
+    SELECT
+        report_id,
+        max(value) FILTER (WHERE row_key = 'new_received')               AS new_received,
+        max(value) FILTER (WHERE row_key = 'carried_over')               AS carried_over,
+        max(value) FILTER (WHERE row_key = 'granted')                    AS granted,
+        max(value) FILTER (WHERE row_key = 'partially_granted')          AS partially_granted,
+        max(value) FILTER (WHERE row_key = 'denied_state_secret')        AS denied_state_secret,
+        max(value) FILTER (WHERE row_key = 'denied_law_prohibited')      AS denied_law_prohibited,
+        max(value) FILTER (WHERE row_key = 'denied_security_stability')  AS denied_security_stability,
+        max(value) FILTER (WHERE row_key = 'denied_third_party')         AS denied_third_party,
+        max(value) FILTER (WHERE row_key = 'denied_internal_affairs')    AS denied_internal_affairs,
+        max(value) FILTER (WHERE row_key = 'denied_process_info')        AS denied_process_info,
+        max(value) FILTER (WHERE row_key = 'denied_enforcement_file')    AS denied_enforcement_file,
+        max(value) FILTER (WHERE row_key = 'denied_query_matter')        AS denied_query_matter,
+        max(value) FILTER (WHERE row_key = 'unavailable_not_held')       AS unavailable_not_held,
+        max(value) FILTER (WHERE row_key = 'unavailable_needs_creation') AS unavailable_needs_creation,
+        max(value) FILTER (WHERE row_key = 'unavailable_unclear')        AS unavailable_unclear,
+        max(value) FILTER (WHERE row_key = 'rejected_petition')          AS rejected_petition,
+        max(value) FILTER (WHERE row_key = 'rejected_duplicate')         AS rejected_duplicate,
+        max(value) FILTER (WHERE row_key = 'rejected_publication')       AS rejected_publication,
+        max(value) FILTER (WHERE row_key = 'rejected_excessive')         AS rejected_excessive,
+        max(value) FILTER (WHERE row_key = 'rejected_confirmation')      AS rejected_confirmation,
+        max(value) FILTER (WHERE row_key = 'other_no_correction')        AS other_no_correction,
+        max(value) FILTER (WHERE row_key = 'other_no_fee')               AS other_no_fee,
+        max(value) FILTER (WHERE row_key = 'other_other')                AS other_other,
+        max(value) FILTER (WHERE row_key = 'total_handled')              AS total_handled,
+        max(value) FILTER (WHERE row_key = 'carried_forward')            AS carried_forward,
+        max(value) FILTER (WHERE row_key = 'other_total')                AS other_total
+    FROM request_outcomes
+    WHERE applicant = 'total'
+    GROUP BY report_id
+),
+first_row AS (
+    SELECT
+        report_id,
+        max(value) FILTER (WHERE applicant = 'natural_person') AS new_received_natural_person,
+        CASE WHEN count(value) FILTER (WHERE applicant NOT IN ('natural_person', 'total')) = 5
+             THEN sum(value) FILTER (WHERE applicant NOT IN ('natural_person', 'total'))::BIGINT END
+                                                               AS new_received_legal_person
+    FROM request_outcomes
+    WHERE row_key = 'new_received'
+    GROUP BY report_id
+)
 SELECT
-    report_id,
-    max(value) FILTER (WHERE row_key = 'new_received'              AND applicant = 'total') AS new_received,
-    max(value) FILTER (WHERE row_key = 'carried_over'              AND applicant = 'total') AS carried_over,
-    max(value) FILTER (WHERE row_key = 'granted'                   AND applicant = 'total') AS granted,
-    max(value) FILTER (WHERE row_key = 'partially_granted'         AND applicant = 'total') AS partially_granted,
-    max(value) FILTER (WHERE row_key = 'denied_state_secret'       AND applicant = 'total') AS denied_state_secret,
-    max(value) FILTER (WHERE row_key = 'denied_law_prohibited'     AND applicant = 'total') AS denied_law_prohibited,
-    max(value) FILTER (WHERE row_key = 'denied_security_stability' AND applicant = 'total') AS denied_security_stability,
-    max(value) FILTER (WHERE row_key = 'denied_third_party'        AND applicant = 'total') AS denied_third_party,
-    max(value) FILTER (WHERE row_key = 'denied_internal_affairs'   AND applicant = 'total') AS denied_internal_affairs,
-    max(value) FILTER (WHERE row_key = 'denied_process_info'       AND applicant = 'total') AS denied_process_info,
-    max(value) FILTER (WHERE row_key = 'denied_enforcement_file'   AND applicant = 'total') AS denied_enforcement_file,
-    max(value) FILTER (WHERE row_key = 'denied_query_matter'       AND applicant = 'total') AS denied_query_matter,
-    max(value) FILTER (WHERE row_key = 'unavailable_not_held'      AND applicant = 'total') AS unavailable_not_held,
-    max(value) FILTER (WHERE row_key = 'unavailable_needs_creation' AND applicant = 'total') AS unavailable_needs_creation,
-    max(value) FILTER (WHERE row_key = 'unavailable_unclear'       AND applicant = 'total') AS unavailable_unclear,
-    max(value) FILTER (WHERE row_key = 'rejected_petition'         AND applicant = 'total') AS rejected_petition,
-    max(value) FILTER (WHERE row_key = 'rejected_duplicate'        AND applicant = 'total') AS rejected_duplicate,
-    max(value) FILTER (WHERE row_key = 'rejected_publication'      AND applicant = 'total') AS rejected_publication,
-    max(value) FILTER (WHERE row_key = 'rejected_excessive'        AND applicant = 'total') AS rejected_excessive,
-    max(value) FILTER (WHERE row_key = 'rejected_confirmation'     AND applicant = 'total') AS rejected_confirmation,
-    max(value) FILTER (WHERE row_key = 'other_no_correction'       AND applicant = 'total') AS other_no_correction,
-    max(value) FILTER (WHERE row_key = 'other_no_fee'              AND applicant = 'total') AS other_no_fee,
-    max(value) FILTER (WHERE row_key = 'other_other'               AND applicant = 'total') AS other_other,
-    max(value) FILTER (WHERE row_key = 'other_total'               AND applicant = 'total') AS other_total,
-    max(value) FILTER (WHERE row_key = 'total_handled'             AND applicant = 'total') AS total_handled,
-    max(value) FILTER (WHERE row_key = 'carried_forward'           AND applicant = 'total') AS carried_forward,
-    CASE WHEN count(*) FILTER (WHERE row_key LIKE 'denied_%' AND applicant = 'total' AND value IS NULL) = 0
-         THEN sum(value) FILTER (WHERE row_key LIKE 'denied_%' AND applicant = 'total')::BIGINT END      AS denied,
-    CASE WHEN count(*) FILTER (WHERE row_key LIKE 'unavailable_%' AND applicant = 'total' AND value IS NULL) = 0
-         THEN sum(value) FILTER (WHERE row_key LIKE 'unavailable_%' AND applicant = 'total')::BIGINT END AS unavailable,
-    CASE WHEN count(*) FILTER (WHERE row_key LIKE 'rejected_%' AND applicant = 'total' AND value IS NULL) = 0
-         THEN sum(value) FILTER (WHERE row_key LIKE 'rejected_%' AND applicant = 'total')::BIGINT END    AS rejected,
+    t.*,
+    t.denied_state_secret + t.denied_law_prohibited + t.denied_security_stability + t.denied_third_party + t.denied_internal_affairs
+        + t.denied_process_info + t.denied_enforcement_file + t.denied_query_matter AS denied,
+    t.unavailable_not_held + t.unavailable_needs_creation + t.unavailable_unclear AS unavailable,
+    t.rejected_petition + t.rejected_duplicate + t.rejected_publication + t.rejected_excessive
+        + t.rejected_confirmation                                                 AS rejected,
     -- 2021 format: the three sub-rows; 2019 format: the single other_total row (never both added).
-    CASE WHEN count(*) FILTER (WHERE row_key IN ('other_no_correction', 'other_no_fee', 'other_other')
-                                 AND applicant = 'total') > 0
-         THEN CASE WHEN count(*) FILTER (WHERE row_key IN ('other_no_correction', 'other_no_fee', 'other_other')
-                                           AND applicant = 'total' AND value IS NULL) = 0
-                   THEN sum(value) FILTER (WHERE row_key IN ('other_no_correction', 'other_no_fee', 'other_other')
-                                             AND applicant = 'total')::BIGINT END
-         ELSE max(value) FILTER (WHERE row_key = 'other_total' AND applicant = 'total') END      AS other,
-    max(value) FILTER (WHERE row_key = 'new_received' AND applicant = 'natural_person')      AS new_received_natural_person,
-    CASE WHEN count(*) FILTER (WHERE row_key = 'new_received' AND applicant NOT IN ('natural_person', 'total')
-                                 AND value IS NOT NULL) = 5
-         THEN sum(value) FILTER (WHERE row_key = 'new_received'
-                                   AND applicant NOT IN ('natural_person', 'total'))::BIGINT END         AS new_received_legal_person
-FROM request_outcomes
-WHERE applicant = 'total' OR row_key = 'new_received'
-GROUP BY report_id
+    CASE WHEN t.other_no_correction IS NULL AND t.other_no_fee IS NULL AND t.other_other IS NULL
+         THEN t.other_total
+         ELSE t.other_no_correction + t.other_no_fee + t.other_other END          AS other,
+    f.new_received_natural_person,
+    f.new_received_legal_person
+FROM totals t
+LEFT JOIN first_row f USING (report_id)
