@@ -6,6 +6,7 @@ transaction and replace whatever the report had before, so re-loading never dupl
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
@@ -21,17 +22,33 @@ from pipelines.warehouse.frames import REPORT_TABLES, DocumentInfo, frames, repo
 DDL_DIR = Path(__file__).parent / "ddl"
 
 
-def connect(path: Optional[Path | str] = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse (default: settings.warehouse_path()); a writer applies pending DDL."""
+def connect(path: Optional[Path | str] = None, read_only: bool = False,
+            wait_seconds: float = 300.0) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse (default: settings.warehouse_path()); a writer applies pending DDL and
+    waits up to `wait_seconds` for another writer to finish."""
     path = Path(path) if path else warehouse_path()
     if read_only:
         if not path.exists():
             raise FileNotFoundError(f"no warehouse at {path}: load some reports first")
         return duckdb.connect(str(path), read_only=True)
     path.parent.mkdir(parents=True, exist_ok=True)
-    conn = duckdb.connect(str(path))
+    conn = _connect_writer(path, wait_seconds)
     migrate(conn)
     return conn
+
+
+def _connect_writer(path: Path, wait_seconds: float) -> duckdb.DuckDBPyConnection:
+    """DuckDB allows one writer process: another writer waits its turn (with backoff) instead of failing."""
+    deadline = time.monotonic() + wait_seconds
+    delay = 0.05
+    while True:
+        try:
+            return duckdb.connect(str(path))
+        except duckdb.IOException as e:
+            if "lock" not in str(e).lower() or time.monotonic() + delay > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
 
 
 def migrate(conn: duckdb.DuckDBPyConnection) -> list[str]:
