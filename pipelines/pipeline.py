@@ -1,23 +1,83 @@
-"""The stages chained without Dagster, for `zfxxgk load` on local files."""
+"""The stages chained without Dagster, for `zfxxgk load` on local files.
+
+Streaming: files are read, parsed and loaded in batches of `batch` documents, so memory holds at
+most a few batches whatever the corpus size (the list of paths is the only thing that grows with
+it). Each batch is one transaction (`warehouse.load_reports`): a load killed at any point leaves
+every report either fully loaded or absent, and a re-run converges. With `workers` > 1 the parsing
+runs in that many processes while the main process writes the previous batch.
+"""
 from __future__ import annotations
 
+import os
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator, Optional
 
 from pipelines import warehouse
 from pipelines.crawl.local import expand_paths, local_document
 from pipelines.parse import parse_document
 from pipelines.warehouse import models
 
+BATCH = 500            # documents per transaction: ~25 MB of records, few enough DELETE scans at 100k reports
+MIN_PARALLEL = 200     # below this many files, starting worker processes costs more than it saves
 
-def load_local(paths: Iterable[Path], db: Path | None = None) -> warehouse.LoadResult:
-    items = []
-    for path in expand_paths(paths):
-        data = path.read_bytes()
-        doc = local_document(path, data)
-        items.append((parse_document(data, path.name, source=doc.url), doc))
+
+def parse_file(path: Path):
+    """(Report, DocumentInfo) of one file, or (None, error) when the file cannot be read."""
+    try:
+        data = Path(path).read_bytes()
+        doc = local_document(Path(path), data)
+    except OSError as e:
+        return None, f"{path}: {e.strerror or e}"
+    return parse_document(data, Path(path).name, source=doc.url), doc
+
+
+def _batches(paths: list[Path], size: int) -> Iterator[list[Path]]:
+    for i in range(0, len(paths), size):
+        yield paths[i:i + size]
+
+
+def parsed_batches(paths: list[Path], workers: int = 1, batch: int = BATCH) -> Iterator[list]:
+    """The files' parse results, batch by batch, in path order. With workers > 1, at most two
+    batches are parsed ahead of the one the caller is writing."""
+    if workers <= 1:
+        for chunk in _batches(paths, batch):
+            yield [parse_file(p) for p in chunk]
+        return
+    # spawn, not fork: the parent may already run polars/duckdb threads, which a fork would copy mid-lock
+    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+        ahead: deque = deque()
+        for chunk in _batches(paths, batch):
+            ahead.append(pool.map(parse_file, chunk, chunksize=max(1, len(chunk) // (4 * workers))))
+            if len(ahead) > 2:
+                yield list(ahead.popleft())
+        while ahead:
+            yield list(ahead.popleft())
+
+
+def default_workers() -> int:
+    env = os.environ.get("ZFXXGK_WORKERS")
+    return max(1, int(env)) if env else (os.cpu_count() or 1)
+
+
+def load_local(paths: Iterable[Path], db: Path | None = None, workers: Optional[int] = None,
+               batch: int = BATCH) -> warehouse.LoadResult:
+    """Parse local files and load them (batch by batch), then build the models and publish."""
+    files = list(expand_paths(paths))
+    workers = default_workers() if workers is None else workers
+    if len(files) < MIN_PARALLEL:
+        workers = 1
+    total = warehouse.LoadResult()
     with warehouse.connect(db) as conn:
-        result = warehouse.load_reports(conn, items)
+        for results in parsed_batches(files, workers, batch):
+            items = [(r, d) for r, d in results if r is not None]
+            total.failed += [("", err) for r, err in results if r is None]  # unreadable file: no document id
+            lr = warehouse.load_reports(conn, items)
+            total.loaded += lr.loaded
+            total.failed += lr.failed
+            total.kept_other_copy += lr.kept_other_copy
         models.build_all(conn)
         warehouse.publish(conn, db)
-    return result
+    return total
