@@ -145,8 +145,10 @@ def _clean_url(href: str, base: str) -> Optional[str]:
         return None
     url = urljoin(base, href)
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https"):
+    if parts.scheme in ("data", "about", "blob"):
         return None
+    # other schemes (file://, ftp://) are kept: a report-titled one is then refused by the fetcher's
+    # scope check with an out-of-scope finding instead of vanishing silently
     return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
 
 

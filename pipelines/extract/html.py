@@ -21,6 +21,9 @@ _SKIP = frozenset({"script", "style", "noscript", "head", "title", "meta", "link
                    "textarea", "button", "svg"})
 _WS = re.compile(r"\s+")
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
+# Limit (hostile input): positions one table's row/colspans may expand to. A report table has a few
+# hundred; without a cap 1000 cells of rowspan=100 colspan=100 (43 KB) expand to 10 M positions.
+MAX_SPANNED_CELLS = 200_000
 
 
 def cell_text(td) -> str:
@@ -36,6 +39,7 @@ def table_grid(table) -> list[Row]:
     it covers; a spanned value is not (its column would be a guess): those positions are blank."""
     grid: list[Row] = []
     pending: dict[tuple[int, int], str] = {}  # (row, col) -> text carried down by a rowspan
+    spanned = 0
     tostring = _tostring
     for r, tr in enumerate(_own_rows(table)):
         out: Row = GridRow()
@@ -60,6 +64,12 @@ def table_grid(table) -> list[Row]:
                 col += 1
                 continue
             colspan, rowspan = _span(attrib.get("colspan")), _span(attrib.get("rowspan"))
+            spanned += colspan * rowspan
+            if spanned > MAX_SPANNED_CELLS:
+                from pipelines.extract import ExtractError
+
+                raise ExtractError(f"a table whose row/colspans expand to over {MAX_SPANNED_CELLS:,} cells "
+                                   "(no report table has this many)", "E-html-table-too-large")
             spread = "" if is_value(text) else text
             for dc in range(colspan):
                 append(text if dc == 0 else spread)
@@ -127,6 +137,14 @@ def html_to_rows(html: str) -> tuple[list[Row], Optional[str]]:
         doc = None
     if doc is None:
         return _bs4_rows(html)
+    # Limit (hostile input): libxml2 stops at nesting depth 256 and drops what lies deeper; a page
+    # read only in part must say so, not become a report without its tables.
+    cut = next((e.message for e in _PARSER.error_log if e.type_name == "ERR_RESOURCE_LIMIT"), None)
+    if cut:
+        from pipelines.extract import ExtractError
+
+        raise ExtractError(f"the HTML exceeds the parser's limits and would be read only in part: {cut}",
+                           "E-html-too-deep")
     title = page_title(doc)
     body = doc.find("body")
     if body is None:
