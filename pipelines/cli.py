@@ -146,72 +146,58 @@ def cmd_load(args) -> int:
 def cmd_demo(args) -> int:
     from pipelines.defs.run import run_main_job
 
-    ok = run_main_job()
-    print()
-    cmd_stats(args)
-    return 0 if ok else 1
+    print("Serving the bundled demo portal on 127.0.0.1 and running the etl_fast job on it "
+          "(crawl → parse → load → SQL models → published copy)…", flush=True)
+    ok, summary = run_main_job()
+    print(summary + "\n")
+    if not ok:
+        print("zfxxgk demo: the run failed; see `zfxxgk ui` (Runs) for its logs", file=sys.stderr)
+        return 1
+    return cmd_stats(args)
+
+
+def with_reader(command: str, work) -> int:
+    """Run `work(conn)` on a read-only warehouse connection (the published copy); a missing
+    warehouse or a SQL error is one line on stderr and exit 1, never a traceback."""
+    import duckdb
+
+    from pipelines import warehouse
+
+    try:
+        with warehouse.connect_reader() as conn:
+            work(conn)
+    except (duckdb.Error, FileNotFoundError, OSError) as e:
+        print(f"zfxxgk {command}: {e}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def cmd_stats(args) -> int:
-    from pipelines import warehouse
     from pipelines.stats import print_headline
 
-    try:
-        conn = warehouse.connect_reader()
-    except FileNotFoundError as e:
-        print(f"zfxxgk stats: {e}", file=sys.stderr)
-        return 1
-    with conn:
+    def work(conn) -> None:
         print(f"Warehouse {warehouse_path()}\n")
         print_headline(conn, year=getattr(args, "year", None), province=getattr(args, "province", None),
                        level=getattr(args, "level", None))
-    return 0
+
+    return with_reader("stats", work)
 
 
 def cmd_export(args) -> int:
-    import duckdb
-
-    from pipelines import warehouse
     from pipelines.stats import export_marts
 
-    try:
-        with warehouse.connect_reader() as conn:
-            written = export_marts(conn, args.dir, args.format)
-    except (duckdb.Error, FileNotFoundError, OSError) as e:
-        print(f"zfxxgk export: {e}", file=sys.stderr)
-        return 1
-    print(f"wrote {len(written)} marts to {args.dir} ({args.format})")
-    return 0
+    return with_reader("export", lambda conn: print(
+        f"wrote {len(export_marts(conn, args.dir, args.format))} marts to {args.dir} ({args.format})"))
 
 
 def cmd_report(args) -> int:
-    import duckdb
-
-    from pipelines import warehouse
     from pipelines.stats.page import write_page
 
-    try:
-        with warehouse.connect_reader() as conn:
-            path = write_page(conn, args.out, year=args.year)
-    except (duckdb.Error, FileNotFoundError, OSError) as e:
-        print(f"zfxxgk report: {e}", file=sys.stderr)
-        return 1
-    print(f"wrote {path}")
-    return 0
+    return with_reader("report", lambda conn: print(f"wrote {write_page(conn, args.out, year=args.year)}"))
 
 
 def cmd_query(args) -> int:
-    import duckdb
-
-    from pipelines import warehouse
-
-    try:
-        with warehouse.connect_reader() as conn:
-            conn.sql(args.sql).show(max_width=250, max_rows=200)
-    except (duckdb.Error, FileNotFoundError) as e:
-        print(f"zfxxgk query: {e}", file=sys.stderr)
-        return 1
-    return 0
+    return with_reader("query", lambda conn: conn.sql(args.sql).show(max_width=250, max_rows=200))
 
 
 def dagster_env() -> dict[str, str]:

@@ -8,7 +8,7 @@ from pipelines.settings import PROJECT_ROOT
 DEMO_SOURCE = "demo"
 
 
-def run_main_job(source: str = DEMO_SOURCE) -> bool:
+def run_main_job(source: str = DEMO_SOURCE) -> tuple[bool, str]:
     """etl_fast for one source (the bundled demo portal by default), recorded in the project's
     instance so the run shows up in `zfxxgk ui`."""
     from pipelines.cli import dagster_env
@@ -22,4 +22,18 @@ def run_main_job(source: str = DEMO_SOURCE) -> bool:
         result = defs.resolve_job_def("etl_fast").execute_in_process(
             instance=instance, partition_key=source,
             run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}})
-    return result.success
+    return result.success, run_summary(result)
+
+
+def run_summary(result) -> str:
+    """One line per stage from the materialisation metadata: what was crawled, parsed, loaded."""
+    lines = []
+    for node, keys in (("raw__source_crawl", ("list_pages", "documents", "downloaded", "not_modified", "errors")),
+                       ("core__parsed_reports", ("parsed", "unchanged_skipped")),
+                       ("core__warehouse_tables", ("loaded", "load_failures"))):
+        for mat in result.asset_materializations_for_node(node):
+            meta = {k: v.value for k, v in mat.metadata.items()}
+            lines.append(f"{node}: " + ", ".join(f"{k} {meta[k]}" for k in keys if k in meta))
+    for check in result.get_asset_check_evaluations():
+        lines.append(f"check {check.check_name}: {'passed' if check.passed else 'FAILED'}")
+    return "\n".join(lines)
