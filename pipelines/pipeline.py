@@ -20,7 +20,9 @@ from pipelines.crawl.local import expand_paths, local_document
 from pipelines.parse import parse_document
 from pipelines.warehouse import models
 
-BATCH = 500            # documents per transaction: ~25 MB of records, few enough DELETE scans at 100k reports
+# documents per transaction: ~25 MB of records, few enough DELETE scans at 100k reports
+# (ZFXXGK_LOAD_BATCH overrides it: the kill tests use small batches to land inside many)
+BATCH = int(os.environ.get("ZFXXGK_LOAD_BATCH") or 500)
 MIN_PARALLEL = 200     # below this many files, starting worker processes costs more than it saves
 
 

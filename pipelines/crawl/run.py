@@ -213,6 +213,8 @@ class _Crawler:
         elif res.outcome == NOT_MODIFIED:
             sha = prev["sha256"]
             data = self.raw.get(sha)
+            # a 304 carries no Content-Type: the stored copy's (and its charset) still describe the bytes
+            res.content_type = res.content_type or prev.get("content_type")
             self.state.update(url, checked_at=res.fetched_at.isoformat(), error=None)
             with self.lock:
                 self.result.not_modified += 1
