@@ -47,13 +47,7 @@ _COMPAT = re.compile("[\u00b2\u00b3\u00b9\u00bc-\u00be\u2070-\u209f\u2150-\u218f
 _FULL = re.compile("[\uff01-\uff5e\u3000\u00a0\u3002]")
 
 
-def _fold(m: re.Match) -> str:
-    ch = m.group()
-    if ch == "\u3002":
-        return "."
-    if ch in "\u3000\u00a0":
-        return " "
-    return chr(ord(ch) - 0xFEE0)
+_FOLD = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"\u3000": " ", "\u00a0": " ", "\u3002": "."}
 
 
 def _normalize(s: str) -> str:
@@ -61,7 +55,10 @@ def _normalize(s: str) -> str:
     if _COMPAT.search(s):
         s = unicodedata.normalize("NFKC", s).replace("\u3002", ".")
     else:
-        s = _FULL.sub(_fold, s)
+        # one str.replace per distinct character found (a page holds a dozen of them), not a
+        # Python call per occurrence; no replacement is itself in _FULL, so order is free
+        for ch in set(_FULL.findall(s)):
+            s = s.replace(ch, _FOLD[ch])
     return "".join(s.split())
 
 
@@ -147,14 +144,10 @@ class Cell:
     text: str
 
 
+@lru_cache(maxsize=16384)  # cells repeat within and across reports; a Cell is immutable
 def read_cell(raw: str) -> Cell:
     """Classify a cell: a number (full-width digits, thousands separators, decimals, a sign),
     a blank, a placeholder (「-」「—」「/」「无」…) or text."""
-    return _read_cell(raw)
-
-
-@lru_cache(maxsize=4096)
-def _read_cell(raw: str) -> Cell:
     s = unicodedata.normalize("NFKC", raw).translate(_FULLWIDTH).strip()
     s = re.sub(r"\s+", "", s)
     if not s:

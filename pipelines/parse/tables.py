@@ -43,10 +43,12 @@ def row_text(row: Row) -> str:
 def _dedupe(cells: list[str]) -> list[str]:
     """Non-blank cells, a colspan's repeats collapsed (a heading row spread over a grid)."""
     out: list[str] = []
+    last = None
     for c in cells:
         c = c.strip()
-        if c and (not out or out[-1] != c):
+        if c and c != last:
             out.append(c)
+            last = c
     return out
 
 
@@ -58,7 +60,12 @@ def find_sections(rows: list[Row]) -> dict[str, tuple[int, int]]:
     for i, row in enumerate(rows):
         if n == len(order):
             break
-        first = next((c for c in row if c), "").lstrip()
+        for first in row:  # the first non-empty cell (a loop: most rows stop here)
+            if first:
+                break
+        else:
+            continue
+        first = first.lstrip()
         if not first or first[0] not in _NUMERALS:
             continue
         cells = _dedupe(row)
@@ -84,15 +91,20 @@ def find_sections(rows: list[Row]) -> dict[str, tuple[int, int]]:
 # ---------------------------------------------------------------- row values
 def split_row(row: Row) -> tuple[str, list[str]]:
     """(label text, the cells after the last label cell)."""
-    last_text = -1
-    for i, c in enumerate(row):
-        if read_cell(c).kind == TEXT:
-            last_text = i
-    return "".join(_dedupe(row[: last_text + 1])), list(row[last_text + 1:])
+    last_text = len(row) - 1
+    while last_text >= 0 and read_cell(row[last_text]).kind != TEXT:  # from the end: values come last
+        last_text -= 1
+    return "".join(_dedupe(row[: last_text + 1])), row[last_text + 1:]
 
 
 def has_values(row: Row) -> bool:
-    return any(read_cell(c).kind in (NUMBER, PLACEHOLDER) for c in row)
+    for c in row:
+        if read_cell(c).kind in _VALUE_KINDS:
+            return True
+    return False
+
+
+_VALUE_KINDS = (NUMBER, PLACEHOLDER)
 
 
 # A run of value tokens at the end of a line of text: digits (run together or spaced), and
@@ -186,19 +198,23 @@ def read_values(cells: list[Optional[str]], where: str, findings: list[Finding],
                 names: list[str]) -> list[Number]:
     """Cell strings -> numbers; blanks and placeholders become null with a finding."""
     out: list[Number] = []
+    append = out.append
     for raw, name in zip(cells, names):
         if raw is None:
-            out.append(None)
+            append(None)
             continue
         c = read_cell(raw)
         if c.kind == NUMBER:
-            out.append(c.value)
+            append(c.value)
         else:
-            out.append(None)
-            rule = {BLANK: "blank-cell", PLACEHOLDER: "placeholder-cell"}.get(c.kind, "non-numeric-cell")
+            append(None)
+            rule = _NULL_RULES.get(c.kind, "non-numeric-cell")
             findings.append(Finding("parse", rule, "warning",
                                     f"{where} {name}: {raw.strip()!r} read as null", [f"{where}.{name}"]))
     return out
+
+
+_NULL_RULES = {BLANK: "blank-cell", PLACEHOLDER: "placeholder-cell"}
 
 
 def row_candidates(raw: RawRow, expected: int, where: str, findings: list[Finding], names: list[str],
@@ -272,10 +288,9 @@ def read_active(rows: list[Row], fmt: str, findings: list[Finding], extra: dict)
         raw = raw_row(row, i)
         if raw is None:
             continue
-        key = label_key(raw.label)
         # the data label is the last text cell; group headers such as 第二十条第(一)项 are not rows
-        for name, prefixes, n2021, n2019 in ACTIVE_ROWS:
-            if any(key.startswith(p) or key.endswith(p) for p in prefixes) and name not in found:
+        for name, n2021, n2019 in _active_matches(raw.label):
+            if name not in found:
                 expected = n2021 if fmt == "2021" else n2019
                 if expected is None or name == "procurement":
                     break
@@ -319,8 +334,17 @@ def read_active(rows: list[Row], fmt: str, findings: list[Finding], extra: dict)
     return a
 
 
+@lru_cache(maxsize=4096)
+def _active_matches(label: str) -> tuple[tuple[str, Optional[int], Optional[int]], ...]:
+    """The ACTIVE_ROWS entries (in order) whose label-key prefixes match the label."""
+    key = label_key(label)
+    return tuple((name, n2021, n2019) for name, prefixes, n2021, n2019 in ACTIVE_ROWS
+                 if any(key.startswith(p) or key.endswith(p) for p in prefixes))
+
+
 def _is_procurement(row: Row) -> bool:
-    return any("政府集中采购" in c for c in row)
+    # one search over the joined cells: the keyword holds no "\n", so no match spans two cells
+    return "政府集中采购" in "\n".join(row)
 
 
 # ---------------------------------------------------------------- table 3

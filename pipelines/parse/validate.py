@@ -13,6 +13,7 @@ from pipelines.record import (APPLICANT_LABELS, APPLICANTS, OTHER_SUBROWS, OTHER
                               Finding, Report)
 
 _EPS = 1e-9
+_NONE7 = (None,) * 7  # a missing table-3 row
 
 
 def _cell(row: str, col: int) -> str:
@@ -37,8 +38,9 @@ def _unchecked(rule: str, what: str, cells: list[str]) -> Finding:
 def _r1(r) -> list[Finding]:
     out = []
     keys = ("new_received", "carried_over", "total_handled", "carried_forward")
+    table = [r.get(k) or _NONE7 for k in keys]
     for i, col in enumerate(APPLICANT_LABELS):
-        vals = [(r.get(k) or [None] * 7)[i] for k in keys]
+        vals = [row[i] for row in table]
         if None not in vals and abs((vals[0] + vals[1]) - (vals[2] + vals[3])) <= _EPS:
             continue
         cells = [_cell(k, i) for k in keys]
@@ -81,9 +83,11 @@ def _outcome_rows(r) -> list[str]:
 def _r3(r) -> list[Finding]:
     out = []
     rows = _outcome_rows(r)
+    table = [r.get(k) or _NONE7 for k in rows]
+    totals = r.get("total_handled") or _NONE7
     for i, col in enumerate(APPLICANT_LABELS):
-        vals = [(r.get(k) or [None] * 7)[i] for k in rows]
-        tot = (r.get("total_handled") or [None] * 7)[i]
+        vals = [row[i] for row in table]
+        tot = totals[i]
         if tot is not None and None not in vals and abs(sum(vals) - tot) <= _EPS:
             continue
         cells = [_cell("total_handled", i)] + [_cell(k, i) for k in rows]
