@@ -41,6 +41,10 @@ def test_two_sources_in_parallel_with_the_multiprocess_executor(tmp_path):
     env = {**os.environ, "ZFXXGK_SOURCES": str(registry), "DAGSTER_HOME": str(home),
            "ZFXXGK_DB": str(tmp_path / "w.duckdb"), "ZFXXGK_DATA_DIR": str(tmp_path / "data"),
            "PYTHONPATH": str(PROJECT_ROOT), "PYTHONWARNINGS": "ignore"}
+    # Create the instance's SQLite databases once first: two processes migrating a fresh instance at the
+    # same moment race in alembic (a real deployment's instance exists before its runs do).
+    subprocess.run([sys.executable, "-c", "import dagster as dg; dg.DagsterInstance.get().get_runs(limit=1)"],
+                   cwd=PROJECT_ROOT, env=env, check=True, capture_output=True, timeout=120)
     procs = [subprocess.Popen([sys.executable, "-c", RUN_PARTITION, key], cwd=PROJECT_ROOT, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for key in ("demo_gbk", "demo_utf8")]
