@@ -43,7 +43,7 @@ def test_two_sources_in_parallel_with_the_multiprocess_executor(tmp_path):
            "PYTHONPATH": str(PROJECT_ROOT), "PYTHONWARNINGS": "ignore"}
     # Create the instance's SQLite databases once first: two processes migrating a fresh instance at the
     # same moment race in alembic (a real deployment's instance exists before its runs do).
-    subprocess.run([sys.executable, "-c", "import dagster as dg; dg.DagsterInstance.get().get_runs(limit=1)"],
+    subprocess.run([sys.executable, "-m", "dagster", "instance", "migrate"],
                    cwd=PROJECT_ROOT, env=env, check=True, capture_output=True, timeout=120)
     procs = [subprocess.Popen([sys.executable, "-c", RUN_PARTITION, key], cwd=PROJECT_ROOT, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
