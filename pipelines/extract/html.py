@@ -8,6 +8,7 @@ only the innermost tables become grids (`GridRow`, exact column positions).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Optional
 
 from lxml import etree
@@ -58,12 +59,13 @@ def table_grid(table) -> list[Row]:
             else:
                 text = td.text
                 text = "".join(text.split()) if text else ""
-            attrib = td.attrib
-            if "colspan" not in attrib and "rowspan" not in attrib:
+            get = td.get
+            colspan, rowspan = get("colspan"), get("rowspan")
+            if colspan is None and rowspan is None:
                 append(text)
                 col += 1
                 continue
-            colspan, rowspan = _span(attrib.get("colspan")), _span(attrib.get("rowspan"))
+            colspan, rowspan = _span(colspan), _span(rowspan)
             spanned += colspan * rowspan
             if spanned > MAX_SPANNED_CELLS:
                 from pipelines.extract import ExtractError
@@ -96,15 +98,18 @@ def _own_rows(table):
                     yield tr
 
 
+@lru_cache(maxsize=256)
 def _span(v: Optional[str]) -> int:
+    if v is None:
+        return 1
     try:
         return max(1, min(int(str(v).strip()), 100))
     except (TypeError, ValueError):
         return 1
 
 
-def _meta(doc, name: str) -> Optional[str]:
-    for m in doc.iter("meta"):
+def _meta(metas: list, name: str) -> Optional[str]:
+    for m in metas:
         if (m.get("name") or "").lower() == name.lower() and (m.get("content") or "").strip():
             return m.get("content").strip()
     return None
@@ -115,12 +120,19 @@ def page_title(doc) -> Optional[str]:
     issuer (「2023年政府信息公开工作年度报告」), the ContentSource meta is put before it."""
     from pipelines.parse.metadata import find_title
 
-    title = _meta(doc, "ArticleTitle")
+    # one pass over the page for the <meta>s and the first <title>
+    metas = []
+    t = None
+    for el in doc.iterdescendants("meta", "title"):
+        if el.tag == "meta":
+            metas.append(el)
+        elif t is None:
+            t = el
+    title = _meta(metas, "ArticleTitle")
     if title is None:
-        t = doc.find(".//title")
         text = "".join(t.itertext()).strip() if t is not None else ""
         title = text or None
-    source = _meta(doc, "ContentSource")
+    source = _meta(metas, "ContentSource")
     if source and (title is None or find_title([[title]])[0] is None):
         candidate = source + (title or "")
         if title is None or find_title([[candidate]])[0] is not None:
@@ -171,13 +183,13 @@ def html_to_rows(html: str) -> tuple[list[Row], Optional[str]]:
             if el.tail:
                 line.append(el.tail)
             return
-        if tag == "table" and el.find(".//table") is None:
+        if tag == "table" and next(el.iterdescendants("table"), None) is None:
             flush()
             rows.extend(r for r in table_grid(el) if any(c for c in r))
             if el.tail:
                 line.append(el.tail)
             return
-        if tag == "p" and el.find(".//br") is None and el.find(".//table") is None:
+        if tag == "p" and next(el.iterdescendants("br", "table"), None) is None:
             # a paragraph (no block can nest in <p>): its text in one call
             flush()
             text = _tostring(el, method="text", encoding=str, with_tail=False).replace("\xa0", " ").strip()
