@@ -59,18 +59,20 @@ def parsed_batches(paths: list[Path], workers: int = 1, batch: int = BATCH) -> I
             yield list(ahead.popleft())
 
 
-def default_workers() -> int:
+def default_workers(n_files: int) -> int:
+    """$ZFXXGK_WORKERS, else the CPU count (1 for fewer than MIN_PARALLEL files)."""
     env = os.environ.get("ZFXXGK_WORKERS")
-    return max(1, int(env)) if env else (os.cpu_count() or 1)
+    if env:
+        return max(1, int(env))
+    return (os.cpu_count() or 1) if n_files >= MIN_PARALLEL else 1
 
 
 def load_local(paths: Iterable[Path], db: Path | None = None, workers: Optional[int] = None,
                batch: int = BATCH) -> warehouse.LoadResult:
-    """Parse local files and load them (batch by batch), then build the models and publish."""
+    """Parse local files and load them (batch by batch), then build the models and publish.
+    `workers`: parse processes (default $ZFXXGK_WORKERS or the CPU count; 1 for small inputs)."""
     files = list(expand_paths(paths))
-    workers = default_workers() if workers is None else workers
-    if len(files) < MIN_PARALLEL:
-        workers = 1
+    workers = default_workers(len(files)) if workers is None else workers
     total = warehouse.LoadResult()
     with warehouse.connect(db) as conn:
         for results in parsed_batches(files, workers, batch):
