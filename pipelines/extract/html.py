@@ -22,6 +22,7 @@ _SKIP = frozenset({"script", "style", "noscript", "head", "title", "meta", "link
                    "textarea", "button", "svg"})
 _WS = re.compile(r"\s+")
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
+_PARSER_UTF8 = etree.HTMLParser(remove_comments=True, remove_pis=True, encoding="utf-8")
 # Limit (hostile input): positions one table's row/colspans may expand to. A report table has a few
 # hundred; without a cap 1000 cells of rowspan=100 colspan=100 (43 KB) expand to 10 M positions.
 MAX_SPANNED_CELLS = 200_000
@@ -39,20 +40,21 @@ def table_grid(table) -> list[Row]:
     """Expand rowspan/colspan into a grid. A spanned label is repeated into every position
     it covers; a spanned value is not (its column would be a guess): those positions are blank."""
     grid: list[Row] = []
-    pending: dict[tuple[int, int], str] = {}  # (row, col) -> text carried down by a rowspan
+    pending: dict[int, dict[int, str]] = {}  # row -> {col: text carried down by a rowspan}
     spanned = 0
     tostring = _tostring
     for r, tr in enumerate(_own_rows(table)):
         out: Row = GridRow()
         append = out.append
+        carried = pending.pop(r, None)  # this row's positions taken by rowspans from above
         col = 0
         for td in tr:
             tag = td.tag
             if tag != "td" and tag != "th":
                 continue
-            if pending:
-                while (r, col) in pending:
-                    append(pending.pop((r, col)))
+            if carried:
+                while col in carried:
+                    append(carried.pop(col))
                     col += 1
             if len(td):
                 text = "".join(tostring(td, method="text", encoding=str, with_tail=False).split())
@@ -76,11 +78,15 @@ def table_grid(table) -> list[Row]:
             for dc in range(colspan):
                 append(text if dc == 0 else spread)
                 for dr in range(1, rowspan):
-                    pending[(r + dr, col + dc)] = spread
+                    below = pending.get(r + dr)
+                    if below is None:
+                        below = pending[r + dr] = {}
+                    below[col + dc] = spread
             col += colspan
-        while (r, col) in pending:
-            append(pending.pop((r, col)))
-            col += 1
+        if carried:
+            while col in carried:
+                append(carried.pop(col))
+                col += 1
         grid.append(out)
     return grid
 
@@ -142,16 +148,28 @@ def page_title(doc) -> Optional[str]:
 
 def html_to_rows(html: str) -> tuple[list[Row], Optional[str]]:
     """(rows, page title) of an HTML page; table rows are `GridRow`s."""
+    parser = _PARSER
     try:
         # plain etree elements: lxml.html's per-element class lookup costs more than the parse
-        doc = etree.fromstring(html, _PARSER) if html.strip() else None
+        if not html or html.isspace():  # (not strip(): that copies the page)
+            doc = None
+        elif html.startswith("<?xml"):  # lxml refuses a str with an encoding declaration: bs4 reads it
+            doc = etree.fromstring(html, parser)
+        else:
+            # UTF-8 bytes parse faster than a str (which libxml2 reads as UTF-16); same tree
+            try:
+                data = html.encode("utf-8")
+                parser = _PARSER_UTF8
+            except UnicodeEncodeError:  # a lone surrogate
+                data = html
+            doc = etree.fromstring(data, parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         doc = None
     if doc is None:
         return _bs4_rows(html)
     # Limit (hostile input): libxml2 stops at nesting depth 256 and drops what lies deeper; a page
     # read only in part must say so, not become a report without its tables.
-    cut = next((e.message for e in _PARSER.error_log if e.type_name == "ERR_RESOURCE_LIMIT"), None)
+    cut = next((e.message for e in parser.error_log if e.type_name == "ERR_RESOURCE_LIMIT"), None)
     if cut:
         from pipelines.extract import ExtractError
 
@@ -185,7 +203,7 @@ def html_to_rows(html: str) -> tuple[list[Row], Optional[str]]:
             return
         if tag == "table" and next(el.iterdescendants("table"), None) is None:
             flush()
-            rows.extend(r for r in table_grid(el) if any(c for c in r))
+            rows.extend(r for r in table_grid(el) if any(r))
             if el.tail:
                 line.append(el.tail)
             return

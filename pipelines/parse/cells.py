@@ -45,6 +45,7 @@ def _normalize_short(s: str) -> str:
 _COMPAT = re.compile("[\u00b2\u00b3\u00b9\u00bc-\u00be\u2070-\u209f\u2150-\u218f\u2460-\u24ff"
                      "\u2f00-\u2fdf\u3200-\u33ff\uf900-\ufaff\ufe10-\ufe6f\uff5f-\uffef]")
 _FULL = re.compile("[\uff01-\uff5e\u3000\u00a0\u3002]")
+_SPECIAL = re.compile(_COMPAT.pattern[:-1] + _FULL.pattern[1:])  # either class (they are disjoint)
 
 
 _FOLD = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"\u3000": " ", "\u00a0": " ", "\u3002": "."}
@@ -52,13 +53,15 @@ _FOLD = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"\u3000": " 
 
 def _normalize(s: str) -> str:
     # equal to NFKC plus 。→. (what labels need), without NFKC's cost on plain CJK text
-    if _COMPAT.search(s):
-        s = unicodedata.normalize("NFKC", s).replace("\u3002", ".")
-    else:
-        # one str.replace per distinct character found (a page holds a dozen of them), not a
-        # Python call per occurrence; no replacement is itself in _FULL, so order is free
-        for ch in set(_FULL.findall(s)):
-            s = s.replace(ch, _FOLD[ch])
+    found = set(_SPECIAL.findall(s))  # one scan for both kinds of character
+    if found:
+        if not found.issubset(_FOLD):  # a _COMPAT character
+            s = unicodedata.normalize("NFKC", s).replace("\u3002", ".")
+        else:
+            # one str.replace per distinct character found (a page holds a dozen of them), not a
+            # Python call per occurrence; no replacement is itself in _FULL, so order is free
+            for ch in found:
+                s = s.replace(ch, _FOLD[ch])
     return "".join(s.split())
 
 

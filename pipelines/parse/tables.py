@@ -40,14 +40,17 @@ def row_text(row: Row) -> str:
     return normalize("".join(row))
 
 
-def _dedupe(cells: list[str]) -> list[str]:
-    """Non-blank cells, a colspan's repeats collapsed (a heading row spread over a grid)."""
+def _dedupe(cells: list[str], limit: int = 0) -> list[str]:
+    """Non-blank cells, a colspan's repeats collapsed (a heading row spread over a grid).
+    `limit`: stop once that many are found (a caller that only needs to know "more than n")."""
     out: list[str] = []
     last = None
     for c in cells:
         c = c.strip()
         if c and c != last:
             out.append(c)
+            if len(out) == limit:
+                break
             last = c
     return out
 
@@ -68,7 +71,7 @@ def find_sections(rows: list[Row]) -> dict[str, tuple[int, int]]:
         first = first.lstrip()
         if not first or first[0] not in _NUMERALS:
             continue
-        cells = _dedupe(row)
+        cells = _dedupe(row, 3)
         if not 1 <= len(cells) <= 2:
             continue
         text = row_text(cells)
@@ -113,7 +116,7 @@ _TAIL = re.compile(r"^(?P<label>.*?[^\d\s.,\-—–/])(?P<tail>\s*-?\d[\d.,]*(?:
 _THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 
 
-@dataclass
+@dataclass(slots=True)
 class RawRow:
     """A table row as printed: its label and value cells.
 

@@ -14,6 +14,8 @@ from pipelines.record import (APPLICANT_LABELS, APPLICANTS, OTHER_SUBROWS, OTHER
 
 _EPS = 1e-9
 _NONE7 = (None,) * 7  # a missing table-3 row
+# Most counts are small whole numbers: one set lookup passes them (3.0 == 3 and hashes alike)
+_SMALL_COUNTS = frozenset(range(10_000))
 
 
 def _cell(row: str, col: int) -> str:
@@ -130,13 +132,14 @@ def _value_checks(report: Report) -> list[Finding]:
             name = name_of()
             out.append(Finding("validate", "V-fraction", "error", f"{name} is not a whole count ({v})", [name]))
 
+    whole = _SMALL_COUNTS
     for key, row in (report.requests or {}).items():
         for i, v in enumerate(row or ()):
-            if v is not None and (v < 0 or v != int(v)):
+            if v not in whole and v is not None and (v < 0 or v != int(v)):
                 check(lambda: _cell(key, i), v)
     for key, row in (report.review_litigation or {}).items():
         for i, v in enumerate(row or ()):
-            if v is not None and (v < 0 or v != int(v)):
+            if v not in whole and v is not None and (v < 0 or v != int(v)):
                 check(lambda: f"review_litigation.{key}.{i}", v)
     if report.active is not None:
         for item, metric, v in report.active.cells():
