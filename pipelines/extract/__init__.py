@@ -87,9 +87,9 @@ def extract(data: bytes, name: str = "", declared_charset: Optional[str] = None)
     check_size(data)
     kind = sniff(data)
     if kind == "html":
-        from pipelines.extract.html import html_to_rows
+        from pipelines.extract.html import read_html
 
-        rows, title = html_to_rows(decode(data, declared_charset or _meta_charset(data)))
+        rows, title = read_html(data, declared_charset or _meta_charset(data))
         return Extracted(rows, "html", title)
     if kind == "text":
         text = decode(data, declared_charset)

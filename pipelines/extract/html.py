@@ -7,6 +7,7 @@ only the innermost tables become grids (`GridRow`, exact column positions).
 """
 from __future__ import annotations
 
+import codecs
 import re
 from functools import lru_cache
 from typing import Optional
@@ -146,8 +147,38 @@ def page_title(doc) -> Optional[str]:
     return title
 
 
-def html_to_rows(html: str) -> tuple[list[Row], Optional[str]]:
-    """(rows, page title) of an HTML page; table rows are `GridRow`s."""
+def read_html(data: bytes, declared: Optional[str] = None) -> tuple[list[Row], Optional[str]]:
+    """`html_to_rows` of a page's bytes decoded by `pipelines.extract.decode`. When decode's first
+    choice is UTF-8 and the bytes are valid UTF-8 (what decode would return), libxml2 gets the
+    bytes as they are instead of a re-encoding of the text."""
+    from pipelines.extract import decode
+
+    if not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) and _utf8_first(declared):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        if text is not None:
+            return html_to_rows(text, utf8=data)
+    return html_to_rows(decode(data, declared))
+
+
+def _utf8_first(declared: Optional[str]) -> bool:
+    """Whether `decode(data, declared)` tries UTF-8 first (its order: BOM, declared, utf-8, gb18030)."""
+    if not declared:
+        return True
+    enc = declared.strip().lower()
+    if enc in ("gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936"):
+        return False
+    try:
+        return codecs.lookup(enc).name == "utf-8"
+    except LookupError:  # decode skips an unknown name
+        return True
+
+
+def html_to_rows(html: str, utf8: Optional[bytes] = None) -> tuple[list[Row], Optional[str]]:
+    """(rows, page title) of an HTML page; table rows are `GridRow`s. `utf8`: the page's bytes
+    when `html` is exactly their UTF-8 decoding (see `read_html`)."""
     parser = _PARSER
     try:
         # plain etree elements: lxml.html's per-element class lookup costs more than the parse
@@ -158,7 +189,7 @@ def html_to_rows(html: str) -> tuple[list[Row], Optional[str]]:
         else:
             # UTF-8 bytes parse faster than a str (which libxml2 reads as UTF-16); same tree
             try:
-                data = html.encode("utf-8")
+                data = utf8 if utf8 is not None else html.encode("utf-8")
                 parser = _PARSER_UTF8
             except UnicodeEncodeError:  # a lone surrogate
                 data = html
