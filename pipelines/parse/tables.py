@@ -97,6 +97,8 @@ def split_row(row: Row) -> tuple[str, list[str]]:
     last_text = len(row) - 1
     while last_text >= 0 and read_cell(row[last_text]).kind != TEXT:  # from the end: values come last
         last_text -= 1
+    if last_text == 0:  # one label cell (most rows): _dedupe of it is the cell stripped
+        return row[0].strip(), row[1:]
     return "".join(_dedupe(row[: last_text + 1])), row[last_text + 1:]
 
 
