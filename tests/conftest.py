@@ -4,7 +4,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import os
+
 import pytest
+from hypothesis import settings
+
+# CI runs the property tests derandomised (the same examples every run): a red CI is then a
+# reproducible failure. Locally they explore new examples each run.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 from pipelines.settings import SAMPLES_DIR
 

@@ -420,6 +420,14 @@ def read_requests(rows: list[Row], findings: list[Finding],
         if raw is None:
             continue
         key = classify_request_row(raw.label) if raw.label else None
+        if raw.label and key in (None, OTHER_TOTAL):
+            # one character misread in a row name (OCR: 逾期 read as 逾口): a unique near match names the row
+            near = [k for k in REQUEST_KEYWORDS if _near_keyword(raw.label, k)]
+            if len(near) == 1:
+                key = near[0]
+                findings.append(Finding("parse", "T3-label-near-match", "warning",
+                                        f"table 3 row label {raw.label!r} read as {key} (one character differs "
+                                        "from the row's name)", [f"requests.{key}"]))
         # a grid row without values is a header, unless it is a labelled row of blank cells
         if raw.kind == "grid" and not has_values(row) and (key is None or len(raw.cells) < 7):
             continue
@@ -486,7 +494,9 @@ def _place_by_position(entries: list[tuple[Optional[str], RawRow]], order: list[
         inside = i > 0 and j < len(out)
         # at the table's edge a line of text counts as a row only when it has the row's 7 values
         row_like = all(r.kind != "soft" or len(r.cells) == 7 for _, r in run)
-        if missing and len(missing) == len(run) and (inside or row_like):
+        # or when each label is its row's name with one character misread (OCR: 结 read as □)
+        near = len(missing) == len(run) and all(_near_keyword(r.label, k) for (_, r), k in zip(run, missing))
+        if missing and len(missing) == len(run) and (inside or row_like or near):
             for (_, raw), key in zip(run, missing):
                 out[run.index((_, raw)) + i] = (key, raw)
                 findings.append(Finding("parse", "T3-label-by-position", "warning",
@@ -499,6 +509,18 @@ def _place_by_position(entries: list[tuple[Optional[str], RawRow]], order: list[
                                             f"table 3 row with values but an unknown label {raw.label!r}"))
         i = j
     return out
+
+
+def _near_keyword(label: str, key: str) -> bool:
+    """The label holds one of the row's keywords (4+ characters) with at most one character changed."""
+    text = label_key(label or "")
+    for kw in REQUEST_KEYWORDS.get(key, ()):
+        if len(kw) < 4:
+            continue
+        for at in range(len(text) - len(kw) + 1):
+            if sum(a != b for a, b in zip(text[at:at + len(kw)], kw)) <= 1:
+                return True
+    return False
 
 
 MAX_COMBINATIONS = 4096
