@@ -90,12 +90,14 @@ def publish(conn: duckdb.DuckDBPyConnection, path: Optional[Path | str] = None) 
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
-    catalog = conn.execute("SELECT current_database()").fetchone()[0]
-    conn.execute(f"ATTACH '{tmp}' AS _publish")
-    try:
-        conn.execute(f'COPY FROM DATABASE "{catalog}" TO _publish')
-    finally:
-        conn.execute("DETACH _publish")
+    # A checkpoint writes everything to the file (the WAL is emptied), so a byte copy of the file is
+    # the database. COPY FROM DATABASE rebuilt every primary-key index in memory: at 100,000 reports
+    # it needed over 1.5 GB; the byte copy takes seconds and no memory.
+    import shutil
+
+    conn.execute("CHECKPOINT")
+    source = conn.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()[0]
+    shutil.copyfile(source, tmp)
     os.replace(tmp, target)
     return target
 
