@@ -87,3 +87,21 @@ def test_load_stats_and_query_on_a_fresh_warehouse(tmp_path, samples):
     assert p.returncode == 0 and "69" in p.stdout
     p = run("query", "SELECT nonsense FROM nowhere", env=env)
     assert p.returncode == 1 and "Traceback" not in p.stderr
+
+
+def test_one_broken_byte_in_a_utf8_report_loses_one_cell_not_the_report(tmp_path, samples):
+    """A single invalid byte (a truncated download, a bad copy) in a UTF-8 report: the report is still
+    read; the damaged cell is null with findings, never a number that was not printed."""
+    src = next(p for p in samples if p.stem.startswith("002")).read_bytes()
+    marker = "\t58006\n".encode()  # 行政许可 本年处理决定数量 in the 阿城区 report
+    assert src.count(marker) == 1
+    broken = src.replace(marker, b"\t58\xff06\n")
+    f = tmp_path / "broken.txt"
+    f.write_bytes(broken)
+    got = json.loads(run("parse", str(f), "--json").stdout)
+    exp = expected_record("002_14635e754de52443")
+    assert got["requests"] == exp["requests"] and got["review_litigation"] == exp["review_litigation"]
+    assert got["active"]["licensing"] is None
+    assert got["parse_status"] == "partial"
+    rules = {x["rule"] for x in got["findings"]}
+    assert "E-encoding-repaired" in rules

@@ -70,6 +70,9 @@ def decode(data: bytes, declared: Optional[str] = None) -> str:
         try:
             return data.decode(enc)
         except (UnicodeDecodeError, LookupError):
+            if enc == "utf-8" and utf8_damage(data) is not None:
+                # UTF-8 but for a few broken bytes: GB18030 would "succeed" with mojibake everywhere
+                return data.decode("utf-8", errors="replace")
             continue
     from charset_normalizer import from_bytes
 
@@ -77,6 +80,30 @@ def decode(data: bytes, declared: Optional[str] = None) -> str:
     if best is None:
         raise ExtractError("the text is in no encoding that could be recognised", "E-encoding")
     return str(best)
+
+
+def utf8_damage(data: bytes) -> Optional[int]:
+    """How many byte sequences are not UTF-8, when the document is UTF-8 but for a few of them
+    (at most 1 in 2,000 bytes; real GBK text breaks UTF-8 at nearly every character); else None."""
+    try:
+        data.decode("utf-8")
+        return 0
+    except UnicodeDecodeError:
+        pass
+    bad = data.decode("utf-8", errors="replace").count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    return bad if bad <= max(2, len(data) // 2000) else None
+
+
+def _damage_findings(data: bytes, declared: Optional[str]) -> list[Finding]:
+    """A warning when decoding replaced broken UTF-8 bytes: cells that held them read as null."""
+    if declared and declared.strip().lower() not in ("utf-8", "utf8"):
+        return []
+    bad = utf8_damage(data)
+    if not bad:
+        return []
+    return [Finding("extract", "E-encoding-repaired", "warning",
+                    f"{bad} byte sequence(s) are not valid UTF-8 and were replaced by U+FFFD; a cell holding "
+                    "one reads as null with a finding")]
 
 
 def extract(data: bytes, name: str = "", declared_charset: Optional[str] = None) -> Extracted:
@@ -89,13 +116,14 @@ def extract(data: bytes, name: str = "", declared_charset: Optional[str] = None)
     if kind == "html":
         from pipelines.extract.html import read_html
 
-        rows, title = read_html(data, declared_charset or _meta_charset(data))
-        return Extracted(rows, "html", title)
+        declared = declared_charset or _meta_charset(data)
+        rows, title = read_html(data, declared)
+        return Extracted(rows, "html", title, _damage_findings(data, declared))
     if kind == "text":
         text = decode(data, declared_charset)
         if _garbled(text):
             raise ExtractError("the text decodes to mostly control or replacement characters", "E-encoding")
-        return Extracted(text_to_rows(text), "text")
+        return Extracted(text_to_rows(text), "text", findings=_damage_findings(data, declared_charset))
     if kind in ("png", "jpeg", "gif"):
         raise ExtractError(f"an image ({kind}): image-only reports need OCR, which is not done",
                            "E-image", status="unsupported")
