@@ -160,3 +160,27 @@ def test_published_copy_serves_readers_while_the_writer_holds_the_file(db_path, 
         assert p.returncode == 0 and p.stdout.strip() == "5"
     finally:
         writer.close()
+
+
+def test_copies_of_one_report_with_different_numbers_are_flagged(db_path, samples):
+    """A repost (or a corrected re-issue) printing other numbers must not let one copy win silently."""
+    path = next(p for p in samples if p.stem.startswith("000"))
+    data = path.read_bytes()
+    # the same 阜新 report, but its 予以公开 row reads 7 instead of 6 for 自然人 (and 总计 7 not 6)
+    altered = data.replace("(一) 予以公开\t6\t0\t0\t0\t0\t0\t6".encode(), "(一) 予以公开\t7\t0\t0\t0\t0\t0\t7".encode())
+    assert altered != data
+    items = []
+    for name, b in ((path.name, data), ("repost.txt", altered)):
+        doc = local_document(path, b)
+        doc.url = f"https://example.gov.cn/{name}"
+        items.append((parse_document(b, name), doc))
+    with warehouse.connect(db_path) as conn:
+        warehouse.load_reports(conn, items[:1])
+        assert conn.execute("SELECT count(*) FROM findings WHERE rule = 'D-copies-differ'").fetchone()[0] == 0
+        warehouse.load_reports(conn, items[1:])  # the altered copy breaks R1/R3, so the ok copy is kept
+        assert conn.execute("SELECT count(*) FROM report_documents").fetchone()[0] == 2
+        detail, = conn.execute("SELECT detail FROM findings WHERE rule = 'D-copies-differ'").fetchone()
+        assert "2 copies" in detail and "000_39d38f3e5816487c.txt" in detail
+        # loading the same copies again does not duplicate the finding
+        warehouse.load_reports(conn, items)
+        assert conn.execute("SELECT count(*) FROM findings WHERE rule = 'D-copies-differ'").fetchone()[0] == 1

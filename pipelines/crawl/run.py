@@ -452,20 +452,15 @@ def parse_crawl(result: CrawlResult, force: bool = False) -> ParsedCrawl:
 def load_crawl(parsed: ParsedCrawl, db_path: Optional[Path] = None, build_models: bool = True):
     """Write one crawl into the warehouse (the only step that opens DuckDB), then mark its
     documents as loaded in the crawl state."""
-    import polars as pl
-
     from pipelines import warehouse
     from pipelines.warehouse import models
-    from pipelines.warehouse.frames import SCHEMAS
 
     result = parsed.crawl
     with warehouse.connect(db_path) as conn:
         warehouse.upsert_sources(conn, [{"source_id": s.source_id, "name": s.name, "start_url": " ".join(s.start_urls),
                                          "adcode": s.adcode, "admin_level": s.admin_level} for s in result.sources])
         lr = warehouse.load_reports(conn, parsed.items)
-        if parsed.carriers:
-            docs = pl.DataFrame([vars(d) for d in parsed.carriers], schema=SCHEMAS["documents"])
-            warehouse._insert(conn, "documents", docs, replace=True)
+        warehouse.upsert_documents(conn, parsed.carriers)  # pages whose report is their attachment
         _write_crawl_findings(conn, result)
         _write_fetch_logs(conn, result.data_dir)
         conn.execute("INSERT OR REPLACE INTO crawl_runs BY NAME SELECT * FROM (SELECT ? AS run_id, ? AS started_at, "

@@ -17,7 +17,8 @@ import polars as pl
 from pipelines.geo import source_regions
 from pipelines.record import STATUSES, Report
 from pipelines.settings import warehouse_path
-from pipelines.warehouse.frames import REPORT_TABLES, DocumentInfo, frames, report_id
+from pipelines.warehouse.frames import (REPORT_TABLES, SCHEMAS, DocumentInfo, copy_row, documents_frame,
+                                        frames, report_id)
 
 DDL_DIR = Path(__file__).parent / "ddl"
 
@@ -150,8 +151,7 @@ def _write(conn: duckdb.DuckDBPyConnection, items: list[tuple[Report, DocumentIn
     copies = []
     for report, doc in items:
         rid = report_id(report, doc.document_id)
-        copies.append({"report_id": rid, "document_id": doc.document_id, "url": doc.url,
-                       "parse_status": report.parse_status})
+        copies.append(copy_row(report, doc))
         if rid not in best or _better(report, best[rid][0]):
             best[rid] = (report, doc)
     conn.execute("BEGIN")
@@ -168,8 +168,7 @@ def _write(conn: duckdb.DuckDBPyConnection, items: list[tuple[Report, DocumentIn
             else:
                 winners.append((report, doc))
         f = frames(winners, source_regions(conn))  # the sources' adcodes place the issuers
-        docs = frames([(r, d) for r, d in items])["documents"].unique("document_id", keep="last")
-        _insert(conn, "documents", docs, replace=True)
+        upsert_documents(conn, [d for _, d in items])
         ids = pl.DataFrame({"report_id": [report_id(r, d.document_id) for r, d in winners],
                             "document_id": [d.document_id for _, d in winners]},
                            schema={"report_id": pl.Utf8, "document_id": pl.Utf8})
@@ -180,9 +179,9 @@ def _write(conn: duckdb.DuckDBPyConnection, items: list[tuple[Report, DocumentIn
         for table in REPORT_TABLES:
             conn.execute(f"DELETE FROM {table} WHERE report_id IN (SELECT report_id FROM _stale)")
             _insert(conn, table, f[table])
-        cp = pl.DataFrame(copies, schema=frames([])["report_documents"].schema).unique(
-            ["report_id", "document_id"], keep="last")
+        cp = pl.DataFrame(copies, schema=SCHEMAS["report_documents"]).unique(["report_id", "document_id"], keep="last")
         _insert(conn, "report_documents", cp, replace=True)
+        _flag_differing_copies(conn, list(best))
         conn.execute("COMMIT")
     except Exception:
         conn.execute("ROLLBACK")
@@ -190,6 +189,23 @@ def _write(conn: duckdb.DuckDBPyConnection, items: list[tuple[Report, DocumentIn
     finally:
         conn.unregister("_incoming")
     result.loaded += len(winners)
+
+
+def _flag_differing_copies(conn: duckdb.DuckDBPyConnection, report_ids: list[str]) -> None:
+    """Copies of one report (reposts, a page and its attachment, a corrected re-issue) whose tables
+    differ: the kept copy's numbers are only one of them, so the report says so (D-copies-differ)."""
+    conn.execute("DELETE FROM findings WHERE rule = 'D-copies-differ' AND report_id IN (SELECT unnest(?))",
+                 [report_ids])
+    conn.execute("""
+        INSERT INTO findings (report_id, document_id, url, stage, rule, severity, detail)
+        SELECT c.report_id, r.document_id, r.url, 'load', 'D-copies-differ', 'error',
+               count(DISTINCT c.numbers_hash) || ' copies of this report print different numbers: '
+               || string_agg(c.url || ' (' || c.parse_status || ')', '; ' ORDER BY c.url)
+               || '; the numbers kept are those of ' || r.url
+        FROM report_documents c JOIN reports r USING (report_id)
+        WHERE c.report_id IN (SELECT unnest(?)) AND c.numbers_hash IS NOT NULL
+        GROUP BY c.report_id, r.document_id, r.url
+        HAVING count(DISTINCT c.numbers_hash) > 1""", [report_ids])
 
 
 def _insert(conn: duckdb.DuckDBPyConnection, table: str, df: pl.DataFrame, replace: bool = False) -> None:
@@ -213,15 +229,10 @@ def _record_load_failure(conn: duckdb.DuckDBPyConnection, report: Report, doc: D
         pass  # the warehouse itself is unwritable; the caller reports the failure
 
 
-def record_document_failure(conn: duckdb.DuckDBPyConnection, doc: DocumentInfo, stage: str, rule: str,
-                            detail: str) -> None:
-    """A document that produced no report (fetch or read failure): its finding, queryable."""
-    conn.execute("BEGIN")
-    conn.execute("DELETE FROM findings WHERE report_id IS NULL AND document_id = ? AND rule = ?",
-                 [doc.document_id, rule])
-    conn.execute("INSERT INTO findings (report_id, document_id, url, stage, rule, severity, detail) "
-                 "VALUES (NULL, ?, ?, ?, ?, 'error', ?)", [doc.document_id, doc.url, stage, rule, detail])
-    conn.execute("COMMIT")
+def upsert_documents(conn: duckdb.DuckDBPyConnection, docs: list[DocumentInfo]) -> None:
+    """Documents (fetched or local files), whether or not they yielded a report."""
+    if docs:
+        _insert(conn, "documents", documents_frame(docs), replace=True)
 
 
 def upsert_sources(conn: duckdb.DuckDBPyConnection, sources: list[dict]) -> None:

@@ -1,6 +1,7 @@
 """Canonical records -> one typed polars DataFrame per warehouse table (long form)."""
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -19,7 +20,8 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
                 "parse_status": pl.Utf8, "adcode": pl.Utf8, "province": pl.Utf8, "prefecture": pl.Utf8,
                 "county": pl.Utf8, "admin_level": pl.Utf8, "body_kind": pl.Utf8, "n_findings": pl.Int32,
                 "loaded_at": pl.Datetime("us")},
-    "report_documents": {"report_id": pl.Utf8, "document_id": pl.Utf8, "url": pl.Utf8, "parse_status": pl.Utf8},
+    "report_documents": {"report_id": pl.Utf8, "document_id": pl.Utf8, "url": pl.Utf8, "parse_status": pl.Utf8,
+                         "numbers_hash": pl.Utf8},
     "active_disclosure": {"report_id": pl.Utf8, "item": pl.Utf8, "metric": pl.Utf8, "value": pl.Float64},
     "request_outcomes": {"report_id": pl.Utf8, "row_key": pl.Utf8, "applicant": pl.Utf8, "value": pl.Int64},
     "review_litigation": {"report_id": pl.Utf8, "proceeding": pl.Utf8, "outcome": pl.Utf8, "value": pl.Int64},
@@ -54,6 +56,25 @@ def report_id(report: Report, document_id: str) -> str:
     return f"doc/{document_id[:16]}"
 
 
+def numbers_hash(report: Report) -> Optional[str]:
+    """A fingerprint of the three tables as printed: copies of one report should share it."""
+    if report.active is None and report.requests is None and report.review_litigation is None:
+        return None
+    j = report.to_json()
+    tables = {k: j[k] for k in ("active", "requests", "review_litigation")}
+    return hashlib.sha256(json.dumps(tables, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def copy_row(report: Report, doc: DocumentInfo) -> dict:
+    """One `report_documents` row: a copy of a report, the evidence kept for every copy."""
+    return {"report_id": report_id(report, doc.document_id), "document_id": doc.document_id, "url": doc.url,
+            "parse_status": report.parse_status, "numbers_hash": numbers_hash(report)}
+
+
+def documents_frame(docs: Iterable[DocumentInfo]) -> pl.DataFrame:
+    return pl.DataFrame([vars(d) for d in docs], schema=SCHEMAS["documents"]).unique("document_id", keep="last")
+
+
 def _int(v) -> Optional[int]:
     # A fractional count is flagged by validation (V-fraction) and cannot be stored as BIGINT.
     return None if v is None or not float(v).is_integer() else int(v)
@@ -76,8 +97,7 @@ def frames(items: Iterable[tuple[Report, DocumentInfo]],
             "admin_level": geo.admin_level, "body_kind": geo.body_kind,
             "n_findings": len(report.findings) + len(geo.findings),
             "loaded_at": now})
-        rows["report_documents"].append({"report_id": rid, "document_id": doc.document_id, "url": doc.url,
-                                         "parse_status": report.parse_status})
+        rows["report_documents"].append(copy_row(report, doc))
         if report.active is not None:
             for item, metric, v in report.active.cells():
                 rows["active_disclosure"].append({"report_id": rid, "item": item, "metric": metric, "value": v})
