@@ -200,15 +200,8 @@ def cmd_query(args) -> int:
     return with_reader("query", lambda conn: conn.sql(args.sql).show(max_width=250, max_rows=200))
 
 
-def dagster_env() -> dict[str, str]:
-    """The project's Dagster instance: dagster.yaml at the project root, storage under data/."""
-    env = dict(os.environ)
-    env.setdefault("DAGSTER_HOME", str(PROJECT_ROOT))
-    return env
-
-
 def cmd_ui(args) -> int:
-    env = dagster_env()
+    env = {**os.environ, "DAGSTER_HOME": os.environ.get("DAGSTER_HOME") or str(PROJECT_ROOT)}
     cmd = [sys.executable, "-m", "dagster", "dev", "-m", "pipelines.definitions", "-p", str(args.port)]
     print(f"Dagster UI on http://127.0.0.1:{args.port} (instance {env['DAGSTER_HOME']}/dagster.yaml)")
     os.chdir(PROJECT_ROOT)

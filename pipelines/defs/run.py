@@ -11,10 +11,8 @@ DEMO_SOURCE = "demo"
 def run_main_job(source: str = DEMO_SOURCE) -> tuple[bool, str]:
     """etl_fast for one source (the bundled demo portal by default), recorded in the project's
     instance so the run shows up in `zfxxgk ui`."""
-    from pipelines.cli import dagster_env
-
-    for k, v in dagster_env().items():
-        os.environ.setdefault(k, v)
+    # the project's instance: dagster.yaml at the project root, storage under data/dagster
+    os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT))
     os.chdir(PROJECT_ROOT)  # dagster.yaml's storage paths are relative to the project root
     from pipelines.definitions import defs
 
