@@ -25,26 +25,28 @@ DDL_DIR = Path(__file__).parent / "ddl"
 
 def connect(path: Optional[Path | str] = None, read_only: bool = False,
             wait_seconds: float = 300.0) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse (default: settings.warehouse_path()); a writer applies pending DDL and
-    waits up to `wait_seconds` for another writer to finish."""
+    """Open the warehouse (default: settings.warehouse_path()); a writer applies pending DDL.
+    Either waits up to `wait_seconds` for another process's lock to go."""
     path = Path(path) if path else warehouse_path()
     if read_only:
         if not path.exists():
             raise FileNotFoundError(f"no warehouse at {path}: load some reports first")
-        return duckdb.connect(str(path), read_only=True)
+        return _connect_waiting(path, True, wait_seconds)
     path.parent.mkdir(parents=True, exist_ok=True)
-    conn = _connect_writer(path, wait_seconds)
+    conn = _connect_waiting(path, False, wait_seconds)
     migrate(conn)
     return conn
 
 
-def _connect_writer(path: Path, wait_seconds: float) -> duckdb.DuckDBPyConnection:
-    """DuckDB allows one writer process: another writer waits its turn (with backoff) instead of failing."""
+def _connect_waiting(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
+    """DuckDB allows one writer process and no reader beside it: a connection that meets another
+    process's lock waits its turn (with backoff) instead of failing. (Users read the published copy,
+    which no writer ever holds; this is for the pipeline's own steps.)"""
     deadline = time.monotonic() + wait_seconds
     delay = 0.05
     while True:
         try:
-            return duckdb.connect(str(path))
+            return duckdb.connect(str(path), read_only=read_only)
         except duckdb.IOException as e:
             if "lock" not in str(e).lower() or time.monotonic() + delay > deadline:
                 raise
