@@ -11,8 +11,7 @@ from typing import Optional
 from pipelines.parse.cells import Row, normalize, text_to_rows
 from pipelines.parse.metadata import (detect_scope, find_title, notice_title, period_year, signature_counts,
                                       signatures_found)
-from pipelines.parse.tables import (find_sections, read_active, read_requests, read_review_litigation,
-                                    row_text)
+from pipelines.parse.tables import find_sections, read_tables, row_text
 from pipelines.parse.validate import validate
 from pipelines.record import Finding, Report
 
@@ -71,23 +70,10 @@ def parse_rows(rows: list[Row], source: Optional[str] = None,
     sections = find_sections(rows)
     report.sections = {k: "\n".join(row_text(r) if len(r) > 1 else r[0] for r in rows[a:b] if any(r))
                        for k, (a, b) in sections.items()}
-
-    def region(key: str) -> list[Row]:
-        if key in sections:
-            a, b = sections[key]
-            return rows[a:b]
-        report.add("parse", f"S{key}-missing", "warning",
-                   f"section heading {key} ({SECTION_NAMES[key]}) not found; the whole text is searched")
-        return rows
-
     findings: list[Finding] = []
-    report.active = read_active(region("2"), fmt, findings, report.extra)
-    report.requests = read_requests(region("3"), findings, fmt)
-    if "4" in sections:
-        report.review_litigation = read_review_litigation(region("4"), findings)
-    else:
-        findings.append(Finding("parse", "S4-missing", "error",
-                                "section 四 (行政复议、行政诉讼) not found, so table 4 cannot be located"))
+    tables = read_tables(rows, fmt, findings, report.extra)
+    report.active, report.requests, report.review_litigation = tables.active, tables.requests, \
+        tables.review_litigation
     for table, name in ((report.active, "T2"), (report.requests, "T3"), (report.review_litigation, "T4")):
         if table is None:
             findings.append(Finding("parse", f"{name}-missing", "error", f"table {name[1]} not found"))

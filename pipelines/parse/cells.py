@@ -19,7 +19,12 @@ Row = list[str]
 class GridRow(list):
     """A row of a table grid (HTML, DOCX, PDF table extraction), merged cells expanded: every
     cell sits at its column's position, so a blank cell is a real blank, not a merged-cell
-    artefact as in text dumps. Readers of rows (`parse_rows`) place values by position here."""
+    artefact as in text dumps. Readers of rows (`parse_rows`) place values by position here.
+
+    `span_tails`: the positions a merged value cell covers beyond its first (a number printed
+    once across two columns is one value, whatever its span)."""
+
+    span_tails: frozenset[int] = frozenset()
 
 _FULLWIDTH = str.maketrans({chr(0xFF10 + i): str(i) for i in range(10)} | {
     "（": "(", "）": ")", "，": ",", "。": ".", "：": ":", "；": ";", "－": "-", "．": ".",

@@ -39,34 +39,40 @@ from typing import Optional
 MAX_SOLUTIONS = 64
 MAX_NODES = 200_000
 
-_TOKEN = re.compile(r"^\d+(\.\d+)?$")
+_TOKEN = re.compile(r"^-?\d+(\.\d+)?$")
 
 
 class TooManySplits(Exception):
     """The search space is too large to enumerate: the row is treated as ambiguous."""
 
 
-def solve(groups: list[str], n: int, blocks: list[tuple[int, int]] = ()) -> list[list[float]]:
+def solve(groups: list[str], n: int, blocks: list[tuple[int, int]] = (),
+          joinable: Optional[list[bool]] = None) -> list[list[float]]:
     """Every split of the printed digit `groups` into `n` numbers that satisfies `blocks`.
 
     `blocks`: (first, total) pairs meaning value[total] == sum(value[first:total]).
-    Groups are digit strings (a group with a decimal point is never cut)."""
+    Groups are digit strings, a minus sign first for a negative number (a group with a decimal
+    point is never cut). `joinable[i]`: the gap after group i is a stray space that may fall
+    inside a number (「500000 5」); without it a gap between groups ends a cell whenever there
+    are fewer groups than cells."""
     groups = [g for g in groups if g]
     if not groups or any(not _TOKEN.match(g) for g in groups):
         return []
-    if len(groups) == n:
+    if len(groups) == n and joinable is None:
         # the printed delimiters are the cells' boundaries; the validator judges the arithmetic
         return [[float(g) for g in groups]] if all(_clean(g) for g in groups) else []
-    if len(groups) < n:
+    if len(groups) < n or joinable is not None:
         atoms: list[str] = []
         gaps: list[str] = []  # gap after atom i: "must" (a cell ends), "may"
-        for g in groups:
+        for i, g in enumerate(groups):
+            end = "may" if joinable is not None and i < len(joinable) and joinable[i] else "must"
             if "." in g:
                 atoms.append(g)
-                gaps.append("must")
+                gaps.append(end)
             else:
-                atoms.extend(g)
-                gaps.extend(["may"] * (len(g) - 1) + ["must"])
+                sign = 1 if g.startswith("-") else 0
+                atoms.extend([g[:1 + sign]] + list(g[1 + sign:]))
+                gaps.extend(["may"] * (len(g) - 1 - sign) + [end])
     else:
         atoms = list(groups)
         gaps = ["may"] * len(groups)
@@ -138,7 +144,14 @@ def agreed(solutions: list[list[float]], n: int) -> list[Optional[float]]:
 
 
 def _clean(text: str) -> bool:
-    """A printable cell: no leading zero ("0" itself is fine), at most one decimal point."""
+    """A printable cell: no leading zero ("0" itself is fine), at most one decimal point, a
+    minus sign only at the start and never on zero."""
+    if text.startswith("-"):
+        text = text[1:]
+        if not text or text.strip("0.") == "" or "-" in text:
+            return False
+    if "-" in text:
+        return False
     if "." in text:
         whole = text.split(".")[0]
         return text.count(".") == 1 and (whole == "0" or not whole.startswith("0"))

@@ -15,10 +15,13 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from pipelines.parse import digits
-from pipelines.parse.cells import (BLANK, NUMBER, PLACEHOLDER, TEXT, GridRow, Row, label_key, normalize,
-                                   read_cell)
+from pipelines.parse.cells import NUMBER, PLACEHOLDER, GridRow, Row, normalize, read_cell
+from pipelines.parse.cells import TEXT as TEXT_CELL
+from pipelines.parse.stream import (BLANK, CELL, SPACE, TEXT, Hit, Stream, Tok, chain, find_hits, ignorable,
+                                    label_text, token_range, tokenize, values_between)
+from pipelines.parse.template import ACTIVE_ROWS, REQUEST_TEMPLATE, REVIEW_START, REVIEW_WORDS, active_template
 from pipelines.record import (APPLICANTS, OTHER_SUBROWS, OTHER_TOTAL, OUTCOMES, PROCEEDINGS,
-                              REQUEST_ROWS, Active, DocCounts, Finding, Number)
+                              REQUEST_ROWS, Active, DOC_METRICS, DocCounts, Finding, Number)
 
 # ---------------------------------------------------------------- sections
 # Section headings, matched on the normalised row text: numeral + keyword, never exactly.
@@ -95,27 +98,11 @@ def find_sections(rows: list[Row]) -> dict[str, tuple[int, int]]:
 def split_row(row: Row) -> tuple[str, list[str]]:
     """(label text, the cells after the last label cell)."""
     last_text = len(row) - 1
-    while last_text >= 0 and read_cell(row[last_text]).kind != TEXT:  # from the end: values come last
+    while last_text >= 0 and read_cell(row[last_text]).kind != TEXT_CELL:  # from the end: values come last
         last_text -= 1
     if last_text == 0:  # one label cell (most rows): _dedupe of it is the cell stripped
         return row[0].strip(), row[1:]
     return "".join(_dedupe(row[: last_text + 1])), row[last_text + 1:]
-
-
-def has_values(row: Row) -> bool:
-    for c in row:
-        if read_cell(c).kind in _VALUE_KINDS:
-            return True
-    return False
-
-
-_VALUE_KINDS = (NUMBER, PLACEHOLDER)
-
-
-# A run of value tokens at the end of a line of text: digits (run together or spaced), and
-# placeholders standing alone. The label before it ends with a character that is no token.
-_TAIL = re.compile(r"^(?P<label>.*?[^\d\s.,\-—–/])(?P<tail>\s*-?\d[\d.,]*(?:\s+(?:-?\d[\d.,]*|[-—–/]))*)\s*$", re.S)
-_THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 
 
 @dataclass(slots=True)
@@ -130,34 +117,7 @@ class RawRow:
     label: str
     cells: list[str]
     kind: str
-    index: int = 0
-
-
-def raw_row(row: Row, index: int = 0) -> Optional[RawRow]:
-    """The row's label and values, or None for a row without values (a heading, a header)."""
-    if isinstance(row, GridRow):
-        label, cells = split_row(row)
-        return RawRow(label, cells, "grid", index)
-    nonblank = [c for c in row if c.strip()]
-    if len(nonblank) == 1:
-        text = unicodedata.normalize("NFKC", nonblank[0]).strip()
-        if read_cell(text).kind in (NUMBER, PLACEHOLDER):
-            return RawRow("", _tokens(text), "soft", index)
-        m = _TAIL.match(text)
-        if m is None:
-            return None
-        return RawRow(m.group("label").strip(), _tokens(m.group("tail")), "soft", index)
-    if not has_values(row):
-        return None
-    label, cells = split_row(row)
-    return RawRow(label, cells, "cells", index)
-
-
-def _tokens(tail: str) -> list[str]:
-    out = []
-    for t in tail.split():
-        out.append(t.replace(",", "") if _THOUSANDS.match(t) else t)
-    return out
+    gaps: Optional[list[str]] = None  # soft rows: the gap before each token (stream.CELL/SPACE/NONE)
 
 
 def place_values(cells: list[str], expected: int) -> tuple[list[Optional[str]], Optional[str]]:
@@ -230,8 +190,21 @@ def row_candidates(raw: RawRow, expected: int, where: str, findings: list[Findin
         tokens = [t for t in raw.cells if t.strip()]
         if len(tokens) == expected:
             return [read_values(tokens, where, findings, names)]
+        if any(read_cell(t).kind != NUMBER for t in tokens):
+            findings.append(Finding("parse", "cells", "error",
+                                    f"{where}: {len(tokens)} values where {expected} were expected, not all of "
+                                    "them numbers", [where]))
+            return []
+        # a space may be a stray one inside a number (「500000 5」, a PDF column cutting 「12」 in two);
+        # a cell boundary or text between two numbers never is
+        joinable = [g == SPACE for g in raw.gaps[1:]] if raw.gaps else [True] * (len(tokens) - 1)
         try:
-            sols = digits.solve(tokens, expected, blocks)
+            if len(tokens) > expected:
+                sols = digits.solve(tokens, expected, blocks, joinable=joinable)
+            else:
+                sols = digits.solve(tokens, expected, blocks)
+                if not sols and any(joinable):
+                    sols = digits.solve(tokens, expected, blocks, joinable=joinable)
         except digits.TooManySplits:
             findings.append(Finding("parse", "split-ambiguous", "error",
                                     f"{where}: the digits {' '.join(tokens)!r} have too many possible splits "
@@ -266,43 +239,95 @@ def settle(cands: list[list[Number]], expected: int, where: str, findings: list[
     return values
 
 
+# ---------------------------------------------------------------- the stream's rows
+@dataclass
+class Located:
+    """The three tables found in a document's stream (None: not found)."""
+    active: Optional[Active]
+    requests: Optional[dict[str, Optional[list[Number]]]]
+    review_litigation: Optional[dict[str, Optional[list[Number]]]]
+
+
+def read_tables(rows: list[Row], fmt: str, findings: list[Finding], extra: dict) -> Located:
+    """Tables 2, 3 and 4 from rows of cells of any layout (see stream.py): table 3 first (its
+    labels are the most distinctive), table 2 before it, table 4 after it."""
+    stream = Stream.of(tokenize(rows))
+    hits3 = chain(find_hits(stream, REQUEST_TEMPLATE), len(REQUEST_TEMPLATE))
+    if not any(REQUEST_TEMPLATE[h.anchor].values > 0 for h in hits3):
+        hits3 = []
+    lo3 = hits3[0].start if hits3 else len(stream.text)
+    hits2 = chain(find_hits(stream, ACTIVE_TEMPLATE, 0, lo3), len(ACTIVE_TEMPLATE))
+    if not hits3:  # table 2 may still be anywhere
+        hits2 = chain(find_hits(stream, ACTIVE_TEMPLATE), len(ACTIVE_TEMPLATE))
+    active = read_active(stream, rows, hits2, fmt, findings, extra) if hits2 else None
+    requests, end3 = (read_requests(stream, rows, hits3, fmt, findings) if hits3
+                      else (None, stream.token_at(hits2[-1].end) + 1 if hits2 else 0))
+    review = read_review_litigation(stream, rows, end3, findings)
+    return Located(active, requests, review)
+
+
+def row_materials(stream: Stream, hits: list[Hit], template) -> list[tuple[Hit, list[Tok], list[list[Tok]]]]:
+    """(hit, the value tokens after its label, the further chunks before the next label)."""
+    out = []
+    for k, h in enumerate(hits):
+        last = token_range(stream, h)[1]
+        nxt = token_range(stream, hits[k + 1])[0] if k + 1 < len(hits) else len(stream.toks)
+        chunks = values_between(stream, last + 1, nxt)
+        out.append((h, chunks[0] if chunks else [], chunks[1:]))
+    return out
+
+
+def as_raw(label: str, toks: list[Tok], rows: list[Row]) -> RawRow:
+    """A row's value tokens as a RawRow: the reader's own cells when they all come from one row
+    and each cell holds one token (grid: exact positions; delimited: blanks untrusted), else the
+    tokens themselves, their boundaries only hints (digits.py)."""
+    per_row = {t.row for t in toks}
+    if len(per_row) == 1:
+        row = rows[toks[0].row]
+        if len(row) > 1:
+            tails = row.span_tails if isinstance(row, GridRow) else ()
+            cells = [c for i, c in enumerate(row) if i not in tails]
+            _, values = split_row(cells)
+            cols = [t.col for t in toks]
+            if len(cols) == len(set(cols)) and len([c for c in values if c.strip()]) == \
+                    sum(t.kind != BLANK for t in toks):
+                return RawRow(label, values, "grid" if isinstance(row, GridRow) else "cells")
+    values = [t for t in toks if t.kind != BLANK]
+    return RawRow(label, [t.text for t in values], "soft", gaps=[t.gap for t in values])
+
+
 # ---------------------------------------------------------------- table 2
-# (key, label-key prefixes, value count in the 2021 format, value count in the 2019 format)
-ACTIVE_ROWS = [
-    ("regulations", ("规章",), 3, 3),
-    ("normative_documents", ("行政规范性文件", "规范性文件"), 3, 3),
-    ("licensing", ("行政许可",), 1, 3),
-    ("other_services", ("其他对外管理服务事项",), None, 3),
-    ("punishment", ("行政处罚",), 1, 3),
-    ("coercion", ("行政强制",), 1, 3),
-    ("fees_10k_yuan", ("行政事业性收费",), 1, 2),
-    ("procurement", ("政府集中采购",), None, 2),
-]
+ACTIVE_TEMPLATE = active_template("2021")  # the labels; value counts come from the format
+_DECISIONS_2019 = ("previous_items", "change", "decisions")
+ACTIVE_METRICS = {  # the names of each row's cells, as findings name them (active.<row>.<metric>)
+    "2021": {"regulations": DOC_METRICS, "normative_documents": DOC_METRICS, "licensing": ("decisions",),
+             "punishment": ("decisions",), "coercion": ("decisions",), "fees_10k_yuan": ("amount",)},
+    "2019": {"regulations": ("new_made", "new_published", "total_published"),
+             "normative_documents": ("new_made", "new_published", "total_published"),
+             "licensing": _DECISIONS_2019, "other_services": _DECISIONS_2019, "punishment": _DECISIONS_2019,
+             "coercion": _DECISIONS_2019, "fees_10k_yuan": ("previous_items", "change")},
+}
 
 
-def read_active(rows: list[Row], fmt: str, findings: list[Finding], extra: dict) -> Optional[Active]:
+def read_active(stream: Stream, rows: list[Row], hits: list[Hit], fmt: str, findings: list[Finding],
+                extra: dict) -> Optional[Active]:
     found: dict[str, list[Number]] = {}
-    for i, row in enumerate(rows):
-        if _is_procurement(row):
-            if fmt == "2019" and "procurement" not in found:
-                cells = _dedupe(row)
-                at = next(j for j, c in enumerate(cells) if "政府集中采购" in normalize(c))
-                extra["procurement"] = cells[at + 1:]
-                found["procurement"] = []
+    counts = {key: (n2021 if fmt == "2021" else n2019) for key, _, n2021, n2019 in ACTIVE_ROWS}
+    for h, toks, _ in row_materials(stream, hits, ACTIVE_TEMPLATE):
+        name = ACTIVE_TEMPLATE[h.anchor].key
+        expected = counts[name]
+        if name in found or expected is None:
             continue
-        raw = raw_row(row, i)
-        if raw is None:
+        if name == "procurement":  # 采购总金额 carries units (「251000元」): kept as printed
+            extra["procurement"] = _dedupe(dict.fromkeys(rows[t.row][t.col] for t in toks if t.kind != BLANK))
+            found[name] = []
             continue
-        # the data label is the last text cell; group headers such as 第二十条第(一)项 are not rows
-        for name, n2021, n2019 in _active_matches(raw.label):
-            if name not in found:
-                expected = n2021 if fmt == "2021" else n2019
-                if expected is None or name == "procurement":
-                    break
-                names = [f"{name}.{i}" for i in range(expected)]
-                cands = row_candidates(raw, expected, f"active.{name}", findings, names)
-                found[name] = settle(cands, expected, f"active.{name}", findings, names)
-                break
+        if not toks:
+            continue
+        names = list(ACTIVE_METRICS[fmt][name])
+        raw = as_raw(name, toks, rows)
+        cands = row_candidates(raw, expected, f"active.{name}", findings, names)
+        found[name] = settle(cands, expected, f"active.{name}", findings, names)
     if not found:
         return None
     a = Active()
@@ -331,76 +356,14 @@ def read_active(rows: list[Row], fmt: str, findings: list[Finding], extra: dict)
         if "fees_10k_yuan" in found:
             extra["fee_items_2019"] = {"previous_items": found["fees_10k_yuan"][0],
                                        "change": found["fees_10k_yuan"][1]}
-    missing = [n for n, _, n2021, n2019 in ACTIVE_ROWS
-               if (n2021 if fmt == "2021" else n2019) is not None and n not in found]
-    for name in missing:
-        findings.append(Finding("parse", "T2-row-missing", "error", f"table 2 row {name} not found",
-                                [f"active.{name}"]))
+    for name, _, n2021, n2019 in ACTIVE_ROWS:
+        if (n2021 if fmt == "2021" else n2019) is not None and name not in found:
+            findings.append(Finding("parse", "T2-row-missing", "error", f"table 2 row {name} not found",
+                                    [f"active.{name}"]))
     return a
 
 
-@lru_cache(maxsize=4096)
-def _active_matches(label: str) -> tuple[tuple[str, Optional[int], Optional[int]], ...]:
-    """The ACTIVE_ROWS entries (in order) whose label-key prefixes match the label."""
-    key = label_key(label)
-    return tuple((name, n2021, n2019) for name, prefixes, n2021, n2019 in ACTIVE_ROWS
-                 if any(key.startswith(p) or key.endswith(p) for p in prefixes))
-
-
-def _is_procurement(row: Row) -> bool:
-    # one search over the joined cells: the keyword holds no "\n", so no match spans two cells
-    return "政府集中采购" in "\n".join(row)
-
-
 # ---------------------------------------------------------------- table 3
-# Keywords that identify a table-3 row by its label (normalised, punctuation removed).
-REQUEST_KEYWORDS = {
-    "new_received": ("本年新收",),
-    "carried_over": ("上年结转",),
-    "granted": ("予以公开",),
-    "partially_granted": ("部分公开",),
-    "denied_state_secret": ("国家秘密",),
-    "denied_law_prohibited": ("法律行政法规禁止", "禁止公开"),
-    "denied_security_stability": ("三安全一稳定",),
-    "denied_third_party": ("第三方合法权益",),
-    "denied_internal_affairs": ("内部事务",),
-    "denied_process_info": ("过程性信息",),
-    "denied_enforcement_file": ("执法案卷",),
-    "denied_query_matter": ("查询事项",),
-    "unavailable_not_held": ("不掌握",),
-    "unavailable_needs_creation": ("另行制作", "没有现成信息"),
-    "unavailable_unclear": ("仍不明确",),
-    "rejected_petition": ("信访举报投诉", "信访"),
-    "rejected_duplicate": ("重复申请",),
-    "rejected_publication": ("公开出版物",),
-    "rejected_excessive": ("大量反复",),
-    "rejected_confirmation": ("确认或重新出具", "重新出具"),
-    "other_no_correction": ("逾期不补正",),
-    "other_no_fee": ("收费通知", "缴纳费用"),
-    "total_handled": ("总计",),
-    "carried_forward": ("结转下年度",),
-}
-
-
-@lru_cache(maxsize=4096)
-def classify_request_row(label: str) -> Optional[str]:
-    key = label_key(label)
-    hits = [k for k, kws in REQUEST_KEYWORDS.items() if any(kw in key for kw in kws)]
-    # The most specific keyword wins: a sub-row label often carries its group's label too
-    # (「（三）不予公开 1.属于国家秘密」), and group labels are not keywords.
-    if "total_handled" in hits and len(hits) > 1:
-        hits.remove("total_handled")
-    if len(hits) == 1:
-        return hits[0]
-    if hits:
-        return None
-    if re.search(r"其他$", key):
-        return "other_other"
-    if "其他处理" in key:
-        return OTHER_TOTAL
-    return None
-
-
 def request_order(is_2019: bool) -> list[str]:
     """The table-3 rows in the format's order (2019: one （六）其他处理 row)."""
     keys = list(REQUEST_ROWS)
@@ -410,46 +373,72 @@ def request_order(is_2019: bool) -> list[str]:
     return keys
 
 
-def read_requests(rows: list[Row], findings: list[Finding],
-                  fmt: Optional[str] = None) -> Optional[dict[str, Optional[list[Number]]]]:
-    """Table 3: rows found by label; unlabelled rows placed by position; run-together digits
-    split by the row's own sum and then by the table's column rules (R1, R3)."""
-    entries: list[tuple[Optional[str], RawRow]] = []
-    for i, row in enumerate(rows):
-        raw = raw_row(row, i)
-        if raw is None:
-            continue
-        key = classify_request_row(raw.label) if raw.label else None
-        if raw.label and key in (None, OTHER_TOTAL):
-            # one character misread in a row name (OCR: 逾期 read as 逾口): a unique near match names the row
-            near = [k for k in REQUEST_KEYWORDS if _near_keyword(raw.label, k)]
-            if len(near) == 1:
-                key = near[0]
-                findings.append(Finding("parse", "T3-label-near-match", "warning",
-                                        f"table 3 row label {raw.label!r} read as {key} (one character differs "
-                                        "from the row's name)", [f"requests.{key}"]))
-        # a grid row without values is a header, unless it is a labelled row of blank cells
-        if raw.kind == "grid" and not has_values(row) and (key is None or len(raw.cells) < 7):
-            continue
-        entries.append((key, raw))
-    if not any(k is not None for k, _ in entries):
-        return None
-    known = {k for k, _ in entries if k is not None}
-    is_2019 = (OTHER_TOTAL in known or fmt == "2019") and not any(k in known for k in OTHER_SUBROWS)
+def read_requests(stream: Stream, rows: list[Row], hits: list[Hit], fmt: Optional[str],
+                  findings: list[Finding]) -> tuple[dict[str, Optional[list[Number]]], int]:
+    """Table 3 from its labels' chain: each row's numbers are the value tokens after its label;
+    a row whose label was not found takes the numbers between its neighbours when they hold
+    exactly one chunk per row; labels printed before their numbers (a label row, then bare rows
+    of numbers) share the numbers that follow them when those are exactly 7 per row.
+    Returns the table and the index of the first token after it."""
+    keys = [REQUEST_TEMPLATE[h.anchor].key for h in hits]
+    is_2019 = ("other_total" in keys or fmt == "2019") and not any(k in keys for k in OTHER_SUBROWS)
     order = request_order(is_2019)
-    entries = _place_by_position(entries, order, findings)
+    rank = {a.key: i for i, a in enumerate(REQUEST_TEMPLATE)}
+    materials = row_materials(stream, hits, REQUEST_TEMPLATE)
+    rows_read: dict[str, RawRow] = {}
+    pending: list[str] = []
+    last_hit, last_toks, _ = materials[-1]
+    end = (stream.toks.index(last_toks[-1]) if last_toks else token_range(stream, last_hit)[1]) + 1
+    for n, (h, toks, more) in enumerate(materials):
+        key = REQUEST_TEMPLATE[h.anchor].key
+        if key not in order:  # a group heading (or 其他处理 in the 2021 format)
+            continue
+        if key in rows_read:
+            findings.append(Finding("parse", "T3-duplicate-row", "error",
+                                    f"table 3 row {key} appears twice; the first is kept", [f"requests.{key}"]))
+            continue
+        if not toks:
+            pending.append(key)
+            continue
+        if pending:
+            nonblank = [t for t in toks if t.kind != BLANK]
+            if len(nonblank) == 7 * (len(pending) + 1):
+                for i, k in enumerate(pending + [key]):
+                    rows_read[k] = RawRow(k, [t.text for t in nonblank[7 * i:7 * i + 7]], "soft")
+                    if k != key:
+                        findings.append(Finding("parse", "T3-label-detached", "warning",
+                                                f"table 3 row {k}: its label stands apart from its numbers; "
+                                                f"they are the {i + 1}. group of 7 after the labels",
+                                                [f"requests.{k}"]))
+                pending = []
+                continue
+            pending = []
+        rows_read[key] = as_raw(key, toks, rows)
+        # rows whose labels were not found: one chunk of numbers each, between the labels found
+        if more and n + 1 < len(materials):
+            nxt = REQUEST_TEMPLATE[materials[n + 1][0].anchor].key
+            skipped = [k for k in order if rank[key] < rank.get(k, -1) < rank.get(nxt, len(rank))
+                       and k not in keys]
+            if len(skipped) == len(more):
+                for k, chunk in zip(skipped, more):
+                    rows_read[k] = as_raw(k, chunk, rows)
+                    findings.append(Finding("parse", "T3-label-by-position", "warning",
+                                            f"table 3 row {k}: its label was not recognised; the numbers between "
+                                            "the rows around it are its own", [f"requests.{k}"]))
+    for k in pending:
+        findings.append(Finding("parse", "T3-row-unread", "error",
+                                f"table 3 row {k}: its label has no numbers after it", [f"requests.{k}"]))
+    for h in hits:
+        if not h.exact:
+            k = REQUEST_TEMPLATE[h.anchor].key
+            if k in rows_read:
+                findings.append(Finding("parse", "T3-label-near-match", "warning",
+                                        f"table 3 row {k}: its label is printed with one character "
+                                        f"differing ({stream.text[h.start:h.end]!r})", [f"requests.{k}"]))
 
     cands: dict[str, list[list[Number]]] = {}
-    for key, raw in entries:
-        if key is None:
-            continue
-        if key in cands:
-            findings.append(Finding("parse", "T3-duplicate-row", "error",
-                                    f"table 3 row {key} appears twice (label {raw.label!r}); the first is kept",
-                                    [f"requests.{key}"]))
-            continue
-        where = f"requests.{key}"
-        cands[key] = row_candidates(raw, 7, where, findings, list(APPLICANTS), digits.TABLE3_BLOCKS)
+    for key, raw in rows_read.items():
+        cands[key] = row_candidates(raw, 7, f"requests.{key}", findings, list(APPLICANTS), digits.TABLE3_BLOCKS)
     chosen = _resolve_splits(cands, order, findings)
 
     out: dict[str, Optional[list[Number]]] = {}
@@ -461,66 +450,67 @@ def read_requests(rows: list[Row], findings: list[Finding],
             out[k] = None  # the 60号 format has no such rows
         else:
             out[k] = [None] * 7
-            findings.append(Finding("parse", "T3-row-missing", "error", f"table 3 row {k} not found",
-                                    [f"requests.{k}"]))
-    if OTHER_TOTAL in chosen and not is_2019:
-        findings.append(Finding("parse", "T3-unknown-row", "warning",
-                                "a （六）其他处理 subtotal row beside its sub-rows was ignored",
-                                [f"requests.{OTHER_TOTAL}"]))
-        out.pop(OTHER_TOTAL, None)
-    return out
+            if not any(k in f.cells[0] for f in findings if f.rule == "T3-row-unread" and f.cells):
+                findings.append(Finding("parse", "T3-row-missing", "error", f"table 3 row {k} not found",
+                                        [f"requests.{k}"]))
+    return out, end
 
 
-def _place_by_position(entries: list[tuple[Optional[str], RawRow]], order: list[str],
-                       findings: list[Finding]) -> list[tuple[Optional[str], RawRow]]:
-    """Rows whose label matched no keyword (OCR noise, typos) take the missing keys between
-    their recognised neighbours, when there are exactly as many of each; otherwise a row
-    with delimited values is reported, and a line of text (prose) is ignored."""
-    rank = {k: i for i, k in enumerate(order)}
-    known = {k for k, _ in entries if k is not None}
-    out = list(entries)
-    i = 0
-    while i < len(out):
-        if out[i][0] is not None:
-            i += 1
+# ---------------------------------------------------------------- table 4
+_REVIEW_WORDS = re.compile("|".join(sorted(REVIEW_WORDS, key=len, reverse=True)))
+
+
+def read_review_litigation(stream: Stream, rows: list[Row], start: int,
+                           findings: list[Finding]) -> Optional[dict[str, Optional[list[Number]]]]:
+    """The 15 numbers of table 4: 复议, 直接起诉, 复议后起诉 × (维持, 纠正, 其他, 尚未审结, 总计).
+
+    The table has no row labels: its numbers are the value tokens after its heading words
+    (行政复议, 行政诉讼, 结果维持…, in any arrangement: one grid, three 5-column tables, one run
+    of digits) up to the first label text that is none of them. A grid row of 15 cells is read
+    by position; exactly 15 values are used as they are; more than 15 only when all are the same
+    (a merged-cell artefact cannot move a value then); run-together digits go to the digits
+    solver with the three sums."""
+    toks = stream.toks
+    i = start
+    while i < len(toks) and not (toks[i].kind == TEXT and any(w in label_text(toks[i].text) for w in REVIEW_START)):
+        i += 1
+    values: list[Tok] = []
+    for t in toks[i:]:
+        if t.kind == TEXT:
+            rest = _REVIEW_WORDS.sub("", label_text(t.text))
+            if len(rest) > 4 and not ignorable(rest) and (values or len(rest) > 40):
+                break
             continue
-        j = i
-        while j < len(out) and out[j][0] is None:
-            j += 1
-        lo = rank.get(out[i - 1][0], -1) if i > 0 else -1
-        hi = rank.get(out[j][0], len(order)) if j < len(out) else len(order)
-        missing = [k for k in order[lo + 1:hi] if k not in known]
-        run = out[i:j]
-        inside = i > 0 and j < len(out)
-        # at the table's edge a line of text counts as a row only when it has the row's 7 values
-        row_like = all(r.kind != "soft" or len(r.cells) == 7 for _, r in run)
-        # or when each label is its row's name with one character misread (OCR: 结 read as □)
-        near = len(missing) == len(run) and all(_near_keyword(r.label, k) for (_, r), k in zip(run, missing))
-        if missing and len(missing) == len(run) and (inside or row_like or near):
-            for (_, raw), key in zip(run, missing):
-                out[run.index((_, raw)) + i] = (key, raw)
-                findings.append(Finding("parse", "T3-label-by-position", "warning",
-                                        f"table 3 row label {raw.label!r} matches no row name; its position "
-                                        f"between the rows around it makes it {key}", [f"requests.{key}"]))
-        else:
-            for _, raw in run:
-                if raw.kind != "soft" or inside:
-                    findings.append(Finding("parse", "T3-unknown-row", "error",
-                                            f"table 3 row with values but an unknown label {raw.label!r}"))
-        i = j
-    return out
-
-
-def _near_keyword(label: str, key: str) -> bool:
-    """The label holds one of the row's keywords (4+ characters) with at most one character changed."""
-    text = label_key(label or "")
-    for kw in REQUEST_KEYWORDS.get(key, ()):
-        if len(kw) < 4:
-            continue
-        for at in range(len(text) - len(kw) + 1):
-            if sum(a != b for a, b in zip(text[at:at + len(kw)], kw)) <= 1:
-                return True
-    return False
+        values.append(t)
+    if not any(t.kind != BLANK for t in values):
+        return None
+    names = [f"{p}.{o}" for p in PROCEEDINGS for o in OUTCOMES]
+    raw = as_raw("", values, rows)
+    nonblank = [c for c in raw.cells if c.strip()]
+    if raw.kind == "grid" and len(raw.cells) == 15:
+        result = read_values(raw.cells, "review_litigation", findings, names)
+    elif len(nonblank) == 15:
+        result = read_values(nonblank, "review_litigation", findings, names)
+    elif len(nonblank) > 15 and len({read_cell(c).value for c in nonblank}) == 1 \
+            and read_cell(nonblank[0]).kind == NUMBER:
+        result = read_values(nonblank[:15], "review_litigation", findings, names)
+        findings.append(Finding("parse", "T4-extra-cells", "warning",
+                                f"table 4 has {len(nonblank)} value cells, not 15; all are "
+                                f"{nonblank[0].strip()!r}, so the 15 values are unambiguous"))
+    elif set("".join(nonblank)) == {"0"} and len("".join(nonblank)) > 15:
+        result = [0.0] * 15  # run-together zeros: every split into 15 printable cells is all 0
+        findings.append(Finding("parse", "T4-extra-cells", "warning",
+                                f"table 4 prints {len(''.join(nonblank))} zeros for 15 cells; all 15 are 0"))
+    elif all(read_cell(c).kind == NUMBER for c in nonblank):
+        soft = RawRow("", nonblank, "soft", gaps=raw.gaps or [CELL] * len(nonblank))
+        cands = row_candidates(soft, 15, "review_litigation", findings, names, digits.TABLE4_BLOCKS)
+        result = settle(cands, 15, "review_litigation", findings, names)
+    else:
+        findings.append(Finding("parse", "T4-cells", "error",
+                                f"table 4 has {len(nonblank)} value cells where 15 were expected; "
+                                "their columns cannot be told", ["review_litigation"]))
+        result = [None] * 15
+    return {p: result[i * 5:(i + 1) * 5] for i, p in enumerate(PROCEEDINGS)}
 
 
 MAX_COMBINATIONS = 4096
@@ -575,44 +565,3 @@ def _columns_hold(table: dict[str, list[Number]], outcome: list[str]) -> bool:
     return True
 
 
-# ---------------------------------------------------------------- table 4
-def read_review_litigation(rows: list[Row], findings: list[Finding]) -> Optional[dict[str, Optional[list[Number]]]]:
-    """The 15 numbers of table 4: 复议, 直接起诉, 复议后起诉 × (维持, 纠正, 其他, 尚未审结, 总计).
-
-    The table has no row labels, so the numbers are taken in reading order from the
-    section. A grid row of 15 value or blank cells is used by position. Otherwise the value
-    cells are gathered: exactly 15 are used as they are; more than 15 are only accepted when
-    every one is the same (a merged-cell artefact cannot move a value then); digits from
-    lines of text (run together or split) go to the digits solver with the three sums.
-    """
-    # a line of text with a label is prose ("共发生行政复议2件"), not the table's data row
-    raws = [r for r in (raw_row(row, i) for i, row in enumerate(rows))
-            if r is not None and not (r.kind == "soft" and r.label) and any(read_cell(c).kind != BLANK for c in r.cells)]
-    if not raws:
-        return None
-    names = [f"{p}.{o}" for p in PROCEEDINGS for o in OUTCOMES]
-    grid15 = [r for r in raws if r.kind == "grid" and len(r.cells) == 15]
-    values: list[Number]
-    if len(grid15) == 1:
-        values = read_values(grid15[0].cells, "review_litigation", findings, names)
-    else:
-        cells = [c for r in raws for c in r.cells if c.strip()]
-        soft = any(r.kind == "soft" for r in raws)
-        if len(cells) == 15:
-            values = read_values(cells, "review_litigation", findings, names)
-        elif len(cells) > 15 and len({read_cell(c).value for c in cells}) == 1 \
-                and read_cell(cells[0]).kind == NUMBER:
-            values = read_values(cells[:15], "review_litigation", findings, names)
-            findings.append(Finding("parse", "T4-extra-cells", "warning",
-                                    f"table 4 has {len(cells)} value cells, not 15; all are "
-                                    f"{cells[0].strip()!r}, so the 15 values are unambiguous"))
-        elif soft:
-            cands = row_candidates(RawRow("", cells, "soft"), 15, "review_litigation", findings, names,
-                                   digits.TABLE4_BLOCKS)
-            values = settle(cands, 15, "review_litigation", findings, names)
-        else:
-            findings.append(Finding("parse", "T4-cells", "error",
-                                    f"table 4 has {len(cells)} value cells where 15 were expected; "
-                                    "their columns cannot be told", ["review_litigation"]))
-            values = [None] * 15
-    return {p: values[i * 5:(i + 1) * 5] for i, p in enumerate(PROCEEDINGS)}

@@ -1,0 +1,304 @@
+"""A document as one stream of tokens, and the format's template aligned to it.
+
+Real sources keep little of a report's structure: a page stripped of its markup prints the whole
+report on one line (labels and digits run together), a PDF converted to markdown cuts tables
+into pieces and detaches labels from their numbers. So nothing here depends on lines. Every
+reader's rows become one stream of tokens — label text, numbers (digit groups), placeholders
+and blank cells — each remembering what structure the reader had (its row, its cell, whether
+the row is an exact table grid, the gap before it). That structure is a hint, never required.
+
+The format's template (the ordered row labels of tables 2 and 3, `template.py`) is then aligned
+to the text of the stream: every occurrence of every label's keywords (exact, or with one
+character misread, inserted or dropped), and the chain of occurrences in the template's order,
+close to each other, that explains the most labels (a small dynamic programme). A row's numbers
+are the value tokens between its label and the next label of the chain; `tables.py` places
+them into cells with the format's arithmetic.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, Optional, Sequence
+
+from pipelines.parse.cells import PLACEHOLDERS, GridRow, Row
+
+TEXT, NUM, PH, BLANK = "text", "num", "ph", "blank"
+# the gap before a token: a new row or cell, whitespace inside a cell, or nothing
+CELL, SPACE, NONE = "cell", "space", "none"
+
+
+@dataclass(slots=True)
+class Tok:
+    kind: str
+    text: str  # TEXT: normalised, no whitespace; NUM: the digits as printed ('-' and '.' kept)
+    row: int  # index of the reader's row
+    col: int  # index of the cell in that row
+    gap: str
+    grid: bool  # the row is an exact table grid (GridRow)
+
+
+# Full-width ASCII, ideographic space and 。 folded (labels and digits); NFKC only where needed.
+_FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0xA0: 0x20, 0x3002: ord(".")}
+_COMPAT = re.compile("[\u00b2\u00b3\u00b9\u00bc-\u00be\u2070-\u209f\u2150-\u218f\u2460-\u24ff"
+                     "\u2f00-\u2fdf\u3200-\u33ff\uf900-\ufaff\ufe10-\ufe6f]")
+
+
+def fold(s: str) -> str:
+    if _COMPAT.search(s):
+        s = unicodedata.normalize("NFKC", s)
+    return s.translate(_FOLD)
+
+
+# Printed material that is neither a label nor a table value: page footers (「— 3 —」, 「第3页共9页」),
+# converters' column names (数据1, Column2, Unnamed: 3), Word bookmarks, annotations inside a cell
+# (「22（其中修订16件）」, 「(指2019年事项数)」, 「如-8」), dates and article numbers.
+_NOISE = re.compile(
+    r"[-—–=_]{3,}|[-—–]{1,2}\s*\d{1,3}\s*[-—–]{1,2}(?!\s*\d)"
+    r"|第\s*\d{1,3}\s*页(?:\s*[,/]?\s*共\s*\d{1,3}\s*页)?"
+    r"|(?:数据|列|Column|Col|Unnamed:?)\s*\d{1,2}(?![\d.])"
+    r"|\[(?:bookmark|image|img)[^\]]*\]|!\[[^\]]*\]\([^)]*\)"
+    r"|\((?:其中|含|包括|指|如|注|备注|即)[^()]*\)"
+    r"|(?<![\d.])(?:19|20)\d\d\s*年(?:度)?(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?"
+    r"|\d{1,2}\s*月\s*\d{1,2}\s*日|第\s*\d+\s*[条项号款]|[〔\[]\s*\d{4}\s*[〕\]]\s*\d+\s*号",
+    re.I)
+_SCAN = re.compile(r"(?P<num>-?\d+(?:,\d{3})+(?![\d,])(?:\.\d+)?|-?\d+(?:\.\d+)?)|(?P<space>\s+)|(?P<bad>\ufffd+)"
+                   r"|(?P<text>[^\d\s\ufffd-]+|-)")
+_PAGE_CELL = re.compile(r"^\s*(?:\d{1,3}\s*/\s*\d{1,3}|-\s*\d{1,3}\s*-)\s*$")
+
+
+def tokenize(rows: Sequence[Row]) -> list[Tok]:
+    """The stream of a document's rows. A number directly followed by 「.」/「、」 and a label
+    loses its last digit, the label's numbering (「…0000000」「2.其他法律…」, 「3、收到和处理…」);
+    a number inside 「(…)」 right before a label is a numbering too (「(1)属于国家秘密」)."""
+    out: list[Tok] = []
+    append = out.append
+    for r, row in enumerate(rows):
+        grid = isinstance(row, GridRow)
+        tails = row.span_tails if grid else ()
+        previous = None
+        for c, cell in enumerate(row):
+            if c in tails:
+                continue
+            s = cell.strip()
+            if grid and s and s == previous and not s[0].isdigit():
+                continue  # a label spread over the columns it spans is one label
+            previous = s
+            if not s:
+                if grid or len(row) > 1:
+                    append(Tok(BLANK, "", r, c, CELL, grid))
+                continue
+            s = fold(s)
+            if s.strip() in PLACEHOLDERS:
+                append(Tok(PH, s.strip(), r, c, CELL, grid))
+                continue
+            if _PAGE_CELL.match(s):
+                continue
+            s = _NOISE.sub(" ", s)
+            gap = CELL
+            for m in _SCAN.finditer(s):
+                kind = m.lastgroup
+                if kind == "space":
+                    if gap != CELL:
+                        gap = SPACE
+                    continue
+                text = m.group()
+                if kind == "num":
+                    append(Tok(NUM, text.replace(",", ""), r, c, gap, grid))
+                elif kind == "bad":  # an undecodable byte: whatever it hid, the value is unreadable
+                    append(Tok(PH, text, r, c, gap, grid))
+                elif text == "-" or text in PLACEHOLDERS and gap != NONE and _ends_cell(s, m.end()):
+                    append(Tok(PH, text, r, c, gap, grid))
+                elif out and out[-1].kind == TEXT and gap != CELL:
+                    out[-1].text += text
+                else:
+                    append(Tok(TEXT, text, r, c, gap, grid))
+                gap = NONE
+    _strip_numbering(out)
+    return out
+
+
+def _ends_cell(s: str, at: int) -> bool:
+    return at >= len(s) or s[at].isspace()
+
+
+def _strip_numbering(toks: list[Tok]) -> None:
+    drop = []
+    for i in range(len(toks) - 1):
+        t, nxt = toks[i], toks[i + 1]
+        if t.kind != NUM or nxt.kind != TEXT or nxt.gap != NONE:
+            continue
+        head = nxt.text[:1]
+        if head in ".、" and len(nxt.text) > 1 and not t.text.endswith("."):
+            t.text = t.text[:-1]
+            if t.text in ("", "-") or t.text.endswith("."):
+                drop.append(i)
+        elif head == ")" and i > 0 and toks[i - 1].kind == TEXT and toks[i - 1].text.endswith("(") \
+                and t.gap == NONE:
+            drop.append(i)
+        elif head in "年月日号条项页%":
+            drop.append(i)  # a date, an article or page number, a share: not a table value
+    for i in reversed(drop):
+        del toks[i]
+
+
+# ---------------------------------------------------------------- the label text
+@dataclass
+class Stream:
+    """The tokens, and the text of their labels as one string for the keyword search.
+    Each value token stands in the label text as one NUL, so a keyword never spans a number."""
+    toks: list[Tok]
+    text: str
+    starts: list[int]  # offset in `text` of each token
+
+    @classmethod
+    def of(cls, toks: list[Tok]) -> "Stream":
+        parts, starts, at = [], [], 0
+        for t in toks:
+            starts.append(at)
+            piece = label_text(t.text) if t.kind == TEXT else "\0"
+            parts.append(piece)
+            at += len(piece)
+        return cls(toks, "".join(parts), starts)
+
+    def token_at(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset) - 1
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """One label of a table's template: its key, the keywords that identify it (normalised,
+    punctuation removed), and how many values its row holds (0: a group heading)."""
+    key: str
+    keywords: tuple[str, ...]
+    values: int
+    not_followed_by: tuple[str, ...] = ()  # a generic keyword (其他) inside another label is no hit
+
+
+@dataclass(frozen=True)
+class Hit:
+    anchor: int  # index in the template
+    start: int
+    end: int  # offsets in Stream.text
+    exact: bool
+
+
+_PUNCT = re.compile(r"[()\[\]【】〔〕.,、:;\"'“”‘’「」《》\-—_*/]")
+
+
+def label_text(s: str) -> str:
+    return _PUNCT.sub("", s)
+
+
+def find_hits(stream: Stream, template: Sequence[Anchor], lo: int = 0, hi: Optional[int] = None) -> list[Hit]:
+    """Every occurrence of every anchor's keywords in stream.text[lo:hi]; near matches (one
+    character misread, inserted or dropped) only for anchors with no exact occurrence."""
+    text = stream.text
+    hi = len(text) if hi is None else hi
+    hits: list[Hit] = []
+    for a, anchor in enumerate(template):
+        found = False
+        for kw in anchor.keywords:
+            at = text.find(kw, lo, hi)
+            while at >= 0:
+                end = at + len(kw)
+                if not any(text.startswith(w, end) for w in anchor.not_followed_by):
+                    hits.append(Hit(a, at, end, True))
+                    found = True
+                at = text.find(kw, at + 1, hi)
+        if not found:
+            for kw in anchor.keywords:
+                pat = _near_pattern(kw)
+                if pat is None:
+                    continue
+                for m in pat.finditer(text, lo, hi):
+                    hits.append(Hit(a, m.start(), m.end(), False))
+    return hits
+
+
+@lru_cache(maxsize=512)
+def _near_pattern(kw: str) -> Optional[re.Pattern]:
+    """A keyword with one character substituted or inserted (keywords of 4+ characters), or
+    dropped (5+). The first and last characters stay for 4-character keywords, so that a short
+    keyword never shrinks to a common word."""
+    if len(kw) < 4:
+        return None
+    inner = range(len(kw)) if len(kw) >= 5 else range(1, len(kw) - 1)
+    alts = {re.escape(kw[:i]) + "[^\\0]" + re.escape(kw[i + 1:]) for i in inner}
+    alts |= {re.escape(kw[:i]) + "[^\\0]" + re.escape(kw[i:]) for i in range(1, len(kw))}
+    if len(kw) >= 5:
+        alts |= {re.escape(kw[:i] + kw[i + 1:]) for i in range(1, len(kw) - 1)}
+    return re.compile("|".join(sorted(alts, key=len, reverse=True)))
+
+
+def chain(hits: list[Hit], n_anchors: int, max_gap: int = 90, per_skip: int = 70) -> list[Hit]:
+    """The best chain of hits in template order: strictly increasing anchors and offsets, each
+    hit at most `max_gap` (+ `per_skip` per template row skipped) label characters after the
+    previous one. Best = most anchors explained, exact hits counting more than near ones."""
+    if not hits:
+        return []
+    hits = sorted(hits, key=lambda h: (h.anchor, h.start))
+    best: list[float] = []
+    prev: list[int] = []
+    for i, h in enumerate(hits):
+        score = 1.0 if h.exact else 0.6
+        b, p = score, -1
+        for j in range(i):
+            g = hits[j]
+            if g.anchor >= h.anchor or g.end > h.start:
+                continue
+            if h.start - g.end > max_gap + per_skip * (h.anchor - g.anchor - 1):
+                continue
+            if best[j] + score > b:
+                b, p = best[j] + score, j
+        best.append(b)
+        prev.append(p)
+    i = max(range(len(hits)), key=lambda k: (best[k], -hits[k].start))
+    out = []
+    while i >= 0:
+        out.append(hits[i])
+        i = prev[i]
+    return out[::-1]
+
+
+def values_between(stream: Stream, a: int, b: int) -> list[list[Tok]]:
+    """The value tokens of toks[a:b], cut into chunks where label text that is no table
+    heading stands between them (`ignorable` text does not cut)."""
+    chunks: list[list[Tok]] = [[]]
+    after_text = False
+    for t in stream.toks[a:b]:
+        if t.kind == TEXT:
+            if not ignorable(t.text) and chunks[-1]:
+                chunks.append([])
+            after_text = True
+            continue
+        if after_text:
+            t.gap = CELL  # text stood between: never one number with the previous digits
+            after_text = False
+        chunks[-1].append(t)
+    return [c for c in chunks if c]
+
+
+# Text that may stand between a row's numbers without ending them: table-3 column headings
+# (repeated at a page break), units, 合计, punctuation.
+_IGNORABLE = re.compile(r"(?:申请人情况|自然人|法人或其他组织|商业企业|科研机构|社会公益组织|社会组织|法律服务机构|"
+                        r"其他|总计|合计|小计|项目|序号|单位|件数?|个|项|万元|元|人次|次|[^\u4e00-\u9fff])+")
+
+
+def ignorable(text: str) -> bool:
+    return _IGNORABLE.fullmatch(text) is not None or len(text) <= 1
+
+
+def token_range(stream: Stream, hit: Hit) -> tuple[int, int]:
+    """(first, last) token index of a hit."""
+    return stream.token_at(hit.start), stream.token_at(max(hit.start, hit.end - 1))
+
+
+def search(stream: Stream, pattern: re.Pattern, lo: int = 0) -> Optional[re.Match]:
+    return pattern.search(stream.text, lo)
+
+
+def texts(toks: Iterable[Tok]) -> str:
+    return "".join(t.text for t in toks)
