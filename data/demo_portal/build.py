@@ -10,6 +10,16 @@ Two columns, in the two CMS styles the crawler must handle:
   createPageHTML pagination (index.html, index_1.html, index_2.html), a year sub-column 2023n/;
 - /utf8/xxgknb/   UTF-8, 下一页 links, one report only as a DOCX attachment, one repost.
 Non-report items sit in both lists; robots.txt disallows a draft folder that a list links to.
+
+Two columns whose lists are built by script (registry source `demo-js`), reached from the home page
+(/index.html) through its 政府信息公开 page (/zfxxgk/index.html) and a 部门年报 page of department
+sub-columns (/zfxxgk/bmnb/index.html):
+- /zfxxgk/bmnb/fgw/  TRS style: 20 records declared, 10 in the static page, the rest from a POST to the
+  site search API (/trsapi/search/doclist, answered by pipelines/crawl/demo_server.py from _api/);
+- /zfxxgk/bmnb/jyj/  an empty list filled by script from a paged JSON endpoint (list.json?page=N).
+Their reports are the samples again under other issuers and years (paragraphs rewritten, table
+cells untouched, so every copy keeps its sample's gold numbers). The pages also reference an image,
+a robots-disallowed counter script and an off-site tracker, none of which a crawler should fetch.
 """
 from __future__ import annotations
 
@@ -23,6 +33,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from pipelines.parse.cells import text_to_rows  # noqa: E402
+import json  # noqa: E402
+import re  # noqa: E402
 
 SITE = Path(__file__).resolve().parent / "site"
 SAMPLES = ROOT / "data" / "samples"
@@ -131,9 +143,9 @@ def main() -> None:
         shutil.rmtree(SITE)
     gbk, utf8 = "gb2312", "utf-8"  # GBK bytes declared as gb2312, as many old portals do
 
-    write("robots.txt", "User-agent: *\nDisallow: /gbk/zfxxgknb/draft/\nDisallow: /*.bak$\n")
-    write("index.html", page("演示市人民政府", '<ul><li><a href="/gbk/zfxxgknb/index.html">政府信息公开年报</a></li>'
-                             '<li><a href="/utf8/xxgknb/index.html">信息公开年报（新）</a></li></ul>', utf8))
+    write("robots.txt", "User-agent: *\nDisallow: /gbk/zfxxgknb/draft/\nDisallow: /*.bak$\n"
+          "Disallow: /zfxxgk/tj/\nDisallow: /_api/\n")
+    build_script_columns()
 
     # -- GBK TRS column
     art = {s: rows_html(sample_rows(s)) for s in REPORTS}
@@ -195,6 +207,167 @@ def main() -> None:
     write("/utf8/xxgknb/index.html", page("信息公开年报", '<ul class="list">' + "\n".join(u1) + "</ul>" + nav1, utf8))
     write("/utf8/xxgknb/page2.html", page("信息公开年报", '<ul class="list">' + "\n".join(u2) + "</ul>" + nav2, utf8))
     print(f"built {sum(1 for p in SITE.rglob('*') if p.is_file())} files under {SITE}")
+
+
+# -- the portal's home, its 政府信息公开 page, and the two script-built columns (source demo-js)
+
+# the issuer of each sample as its title names it (replaced in paragraphs to make other issuers' reports)
+SAMPLE_ISSUERS = {
+    "000_39d38f3e5816487c": "阜新市人民政府办公室", "001_efd3b52cb6a94797": "山海关区人民政府办公室",
+    "002_14635e754de52443": "阿城区", "003_8c406ea192be78b9": "阜新市细河区玉龙街道",
+    "004_bc20cdde9b4efb67": "义马市人民政府办公室",
+}
+FGW_ISSUERS = ("演示市发展和改革委员会", "演示市粮食和物资储备局", "演示市能源局", "演示市价格认证中心",
+               "演示市重点项目服务中心", "演示市经济信息中心", "演示市节能监察中心", "演示市以工代赈办公室",
+               "演示市国防动员办公室", "演示市口岸服务中心")
+JYJ_ISSUERS = ("演示市教育局", "演示市教育考试院", "演示市招生考试办公室")
+TRS_PAGE_SIZE, JSON_PAGE_SIZE = 10, 4
+ASSETS = ('<img src="/zfxxgk/images/banner.png" alt="">\n<script src="/zfxxgk/tj/visit.js"></script>\n'
+          '<script src="http://hm.tracker.example/hm.js?demo"></script>')
+
+
+def derived_rows(stem: str, issuer: str, year: int) -> list[list[str]]:
+    """The sample's rows as `issuer`'s report for `year`: paragraphs rewritten, table cells as printed."""
+    old = SAMPLE_ISSUERS[stem]
+    out = []
+    for r in sample_rows(stem):
+        if len(r) == 1:
+            t = r[0].replace(old, issuer)
+            t = re.sub(r"2023(\s*年)", lambda m: f"{year}{m.group(1)}", t)
+            r = [t]
+        out.append(r)
+    return out
+
+
+def portal_page(title: str, body: str) -> str:
+    return f"""<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>{html.escape(title)}</title></head>
+<body>
+<div class="header"><a href="/index.html">首页</a> | <a href="/zfxxgk/index.html">政府信息公开</a>
+| <a href="/zwdt/index.html">政务动态</a> | <a href="/zwfw/index.html">政务服务</a></div>
+{body}
+<div class="footer">主办：演示市人民政府办公室　本站为 zfxxgk 演示门户</div>
+</body></html>
+"""
+
+
+def script_column_reports(prefix: str, issuers: tuple[str, ...], years: tuple[int, ...], first_id: int,
+                          source: str) -> list[dict]:
+    """Detail pages of one column, newest first: [{title, url, date, stem}]."""
+    stems = list(SAMPLE_ISSUERS)
+    records, n = [], 0
+    for year in years:
+        for issuer in issuers:
+            stem = stems[n % len(stems)]
+            title = f"{issuer}{year}年政府信息公开工作年度报告"
+            date = f"{year + 1}-01-{10 + n % 18:02d}"
+            href = f"{prefix}{year + 1}01/t{year + 1}01{10 + n % 18:02d}_{first_id + n}.html"
+            write(href, detail(title, date, source, rows_html(derived_rows(stem, issuer, year)), "utf-8"))
+            records.append({"title": title, "url": href, "date": date, "stem": stem})
+            n += 1
+    return records
+
+
+def build_script_columns() -> None:
+    write("index.html", portal_page("演示市人民政府", '<div class="banner"><img src="/zfxxgk/images/banner.png" '
+                                    'alt="演示市"></div>\n<ul class="nav"><li><a href="/zwdt/index.html">政务动态</a></li>'
+                                    '<li><a href="/zfxxgk/index.html">政府信息公开</a></li>'
+                                    '<li><a href="/zwfw/index.html">政务服务</a></li>'
+                                    '<li><a href="/hdjl/index.html">互动交流</a></li></ul>'))
+    for path, title in (("/zwdt/index.html", "政务动态"), ("/zwfw/index.html", "政务服务"),
+                        ("/hdjl/index.html", "互动交流"), ("/zfxxgk/ysqgk/index.html", "依申请公开"),
+                        ("/zfxxgk/fdzdgknr/index.html", "法定主动公开内容")):
+        write(path, portal_page(title, f"<h2>{title}</h2><p>（演示页面）</p>"))
+    write("/zfxxgk/index.html", portal_page("政府信息公开", """<h2>政府信息公开</h2>
+<ul class="xxgk-nav">
+<li><a href="/gbk/zfxxgkzn/index.html">政府信息公开指南</a></li>
+<li><a href="/zfxxgk/fdzdgknr/index.html">法定主动公开内容</a></li>
+<li><a href="/zfxxgk/ysqgk/index.html">依申请公开</a></li>
+<li><a href="/gbk/zfxxgknb/index.html">政府信息公开年报</a></li>
+<li><a href="/utf8/xxgknb/index.html">信息公开年报（新）</a></li>
+<li><a href="/zfxxgk/bmnb/index.html">部门政府信息公开年度报告</a></li>
+<li><a href="/gbk/zfxxgknb/202401/t20240120_0901.html">关于做好2023年度政府信息公开工作年度报告编制发布工作的通知</a></li>
+</ul>"""))
+    write("/zfxxgk/bmnb/index.html", portal_page("部门政府信息公开年度报告", """<h2>部门政府信息公开年度报告</h2>
+<ul class="bm-list">
+<li><a href="/zfxxgk/bmnb/fgw/index.shtml">演示市发展和改革委员会</a></li>
+<li><a href="/zfxxgk/bmnb/jyj/index.html">演示市教育局</a></li>
+</ul>"""))
+
+    # TRS: 20 records, page 1 static, the rest from the search API (POST); newest year first
+    fgw = script_column_reports("/zfxxgk/bmnb/fgw/", FGW_ISSUERS, (2023, 2022), 3001, "演示市发展和改革委员会")
+    items = "\n".join(li(r["url"], r["title"], r["date"]) for r in fgw[:TRS_PAGE_SIZE])
+    pages = -(-len(fgw) // TRS_PAGE_SIZE)
+    write("/zfxxgk/bmnb/fgw/index.shtml", portal_page("演示市发展和改革委员会 政府信息公开年报", f"""{ASSETS}
+<div class="list"><h2>政府信息公开年报</h2><ul class="overview_right" id="doclist">
+{items}
+</ul>
+<div class="page" id="pagenav"><span>共{len(fgw)}条 第1/{pages}页</span>
+<a href="javascript:void(0)" onclick="loadPage(2)">下一页</a></div>
+<script type="text/javascript">
+var countPage = 1;//静态页数
+var currentPage = 0;
+var recordCount = {len(fgw)};//记录总数
+createPageHTML(countPage, currentPage, "index", "shtml");
+</script>
+<script type="text/javascript">
+// 第 2 页起的记录由站内检索接口提供
+var trsSearch = {{url: "/trsapi/search/doclist", type: "POST",
+                 data: {{channelid: "34567", siteid: "12", page: 1, pagesize: {TRS_PAGE_SIZE}, order: "-docreltime"}}}};
+function createPageHTML(count, current, name, ext) {{}}
+function loadPage(page) {{
+  var form = new URLSearchParams();
+  for (var k in trsSearch.data) form.append(k, trsSearch.data[k]);
+  form.set("page", String(page));
+  fetch(trsSearch.url, {{method: trsSearch.type, body: form}}).then(function (r) {{ return r.json(); }})
+    .then(function (res) {{
+      var ul = document.getElementById("doclist"), d = res.data, html = "";
+      d.list.forEach(function (x) {{
+        html += '<li><a href="' + x.docpuburl + '" target="_blank">' + x.doctitle + '</a><span>' + x.docreltime + '</span></li>';
+      }});
+      ul.innerHTML = html;
+      var n = Math.ceil(d.total / d.pagesize), nav = '<span>共' + d.total + '条 第' + page + '/' + n + '页</span>';
+      if (page > 1) nav += ' <a href="javascript:void(0)" onclick="loadPage(' + (page - 1) + ')">上一页</a>';
+      if (page < n) nav += ' <a href="javascript:void(0)" onclick="loadPage(' + (page + 1) + ')">下一页</a>';
+      document.getElementById("pagenav").innerHTML = nav;
+    }});
+}}
+</script></div>"""))
+    api = [{"doctitle": r["title"], "docpuburl": r["url"], "docreltime": r["date"]} for r in fgw]
+    write("/_api/fgw_doclist.json", json.dumps({"channelid": "34567", "records": api}, ensure_ascii=False, indent=1))
+
+    # JSON: an empty list container filled from list.json?page=N
+    jyj = script_column_reports("/zfxxgk/bmnb/jyj/", JYJ_ISSUERS, (2023, 2022), 4001, "演示市教育局")
+    write("/zfxxgk/bmnb/jyj/index.html", portal_page("演示市教育局 政府信息公开年度报告", f"""{ASSETS}
+<div class="list"><h2>政府信息公开年度报告</h2>
+<ul class="list" id="nblist" data-url="/zfxxgk/bmnb/jyj/list.json"></ul>
+<div class="page" id="pager"></div>
+<script type="text/javascript">
+(function () {{
+  var ul = document.getElementById("nblist");
+  function load(p) {{
+    fetch(ul.dataset.url + "?page=" + p + "&size={JSON_PAGE_SIZE}").then(function (r) {{ return r.json(); }})
+      .then(function (d) {{
+        ul.innerHTML = d.records.map(function (x) {{
+          return '<li><a href="' + x.url + '">' + x.title + '</a><span>' + x.date + '</span></li>';
+        }}).join("");
+        var pager = document.getElementById("pager"), n = Math.ceil(d.total / d.size);
+        pager.innerHTML = '<span>第' + p + '/' + n + '页</span>';
+        if (p < n) {{
+          var a = document.createElement("a"); a.href = "javascript:;"; a.textContent = "下一页";
+          a.onclick = function () {{ load(p + 1); }}; pager.appendChild(a);
+        }}
+      }});
+  }}
+  load(1);
+}})();
+</script></div>"""))
+    records = [{"title": r["title"], "url": r["url"], "date": r["date"]} for r in jyj]
+    write("/_api/jyj_list.json", json.dumps({"records": records}, ensure_ascii=False, indent=1))
+    write("/zfxxgk/tj/visit.js", "/* visit counter: robots.txt disallows it */\n")
+    # which sample each script-column report was made from (tests check the gold numbers per copy)
+    write("/_api/made_from.json", json.dumps({r["title"]: r["stem"] for r in fgw + jyj}, ensure_ascii=False,
+                                             indent=1))
 
 
 if __name__ == "__main__":

@@ -19,6 +19,9 @@ def add_parsers(sub) -> None:
 
     p = sub.add_parser("crawl", help="crawl portal column pages (年报 columns), then parse and load the reports found")
     p.add_argument("urls", nargs="+", help="column page URLs, e.g. https://www.example.gov.cn/zfxxgk/zfxxgknb/")
+    p.add_argument("--render", choices=("never", "auto", "always"), default="never",
+                   help="the headless-Chromium fallback for lists built by script: auto = only when a list is "
+                   "still incomplete after its static pages and any recognised list API (default never)")
     common(p)
     p.set_defaults(func=cmd_crawl)
 
@@ -35,12 +38,23 @@ def add_parsers(sub) -> None:
     p.add_argument("--data-dir", type=Path)
     p.set_defaults(func=cmd_sources)
 
+    p = sub.add_parser("discover", help="find the 政府信息公开年报 column(s) of a portal from its home page or its "
+                       "政府信息公开 page; --add appends them to the registry")
+    p.add_argument("url", help="a portal's home page or its 政府信息公开 page")
+    p.add_argument("--add", action="store_true", help="append the columns found to the registry "
+                   "($ZFXXGK_SOURCES or data/sources.csv); columns already there are skipped")
+    p.add_argument("--interval", type=float, default=1.0, help="minimum seconds between requests to one host (default 1)")
+    p.add_argument("--max-pages", type=int, default=30, help="pages fetched at most (default 30)")
+    p.add_argument("--timeout", type=float, default=30.0)
+    p.set_defaults(func=cmd_discover)
+
 
 def _config(args):
     from pipelines.crawl.run import CrawlConfig
 
     return CrawlConfig(min_interval=args.interval, max_pages_per_column=args.max_pages, read_timeout=args.timeout,
-                       retries=args.retries, force_reparse=args.reparse, progress=not args.quiet)
+                       retries=args.retries, force_reparse=args.reparse, progress=not args.quiet,
+                       render=getattr(args, "render", "never"))
 
 
 def _paths(args) -> tuple[Path, Path]:
@@ -109,4 +123,25 @@ def cmd_sources(args) -> int:
                        (("pages", 6), ("documents", 6), ("reports_loaded", 8), ("errors", 7)))
         print(f"{s.source_id:<24}{s.adcode or '':<8}{s.admin_level or '':<11}{'yes' if e.reachable_here else 'no':<6}"
               f"{when:<22}{nums}  {s.name}")
+        for li in (last or {}).get("list_incomplete", []):
+            declared = "an unknown number of" if li.get("declared") is None else str(li["declared"])
+            print(f"{'':<24}C-list-incomplete: {li['url']} declares {declared} records, links {li['linked']}"
+                  f" (render: {s.render})")
+    return 0
+
+
+def cmd_discover(args) -> int:
+    from pipelines.crawl.portal import add_to_registry, discover_portal
+    from pipelines.crawl.registry import registry_path
+
+    if not args.url.startswith(("http://", "https://")):
+        print(f"zfxxgk discover: not an http(s) URL: {args.url}", file=sys.stderr)
+        return 2
+    found = discover_portal(args.url, interval=args.interval, max_pages=args.max_pages, timeout=args.timeout)
+    print(found.text())
+    if not found.columns:
+        return 1
+    if args.add:
+        added = add_to_registry(found.columns, registry_path(), origin=args.url)
+        print(f"added {len(added)} source(s) to {registry_path()}: {', '.join(added) or 'none (all there already)'}")
     return 0

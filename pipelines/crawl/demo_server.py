@@ -6,11 +6,14 @@ a redirect, a huge body) and routes (a Python function answering a path, e.g. Ha
 dataproxy.jsp). Every request is logged in `portal.requests`.
 
 By default the demo answers the first GET of its second UTF-8 list page with 503 + Retry-After: 1,
-so `zfxxgk demo` shows the retry.
+so `zfxxgk demo` shows the retry, and serves the two list APIs of its script-built columns
+(`demo_routes`): a TRS-style search API (POST) and a paged JSON list, both from the site's _api/ files.
 """
 from __future__ import annotations
 
 import hashlib
+import json
+import math
 import mimetypes
 import threading
 import time
@@ -20,13 +23,15 @@ from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable, Iterator, Optional
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from pipelines.settings import PROJECT_ROOT
 
 DEMO_SITE = PROJECT_ROOT / "data" / "demo_portal" / "site"
-# the demo's columns (start URLs relative to the server)
+# the demo's columns (start URLs relative to the server): registry source `demo` ...
 DEMO_COLUMNS = ("/gbk/zfxxgknb/index.html", "/utf8/xxgknb/index.html")
+# ... and `demo-js`, whose lists are built by script (a TRS search API, a JSON endpoint)
+DEMO_SCRIPT_COLUMNS = ("/zfxxgk/bmnb/fgw/index.shtml", "/zfxxgk/bmnb/jyj/index.html")
 
 
 @dataclass
@@ -46,6 +51,54 @@ Route = Callable[["Handler", bytes], tuple[int, dict, bytes]]
 
 def default_faults() -> dict[str, list[Fault]]:
     return {"/utf8/xxgknb/page2.html": [Fault(503, {"Retry-After": "1"}, b"busy", times=1)]}
+
+
+def _api_records(handler: "Handler", name: str) -> Optional[list[dict]]:
+    path = handler.server.portal.root / "_api" / name  # type: ignore[attr-defined]
+    return json.loads(path.read_text(encoding="utf-8"))["records"] if path.is_file() else None
+
+
+def _json_answer(handler: "Handler", payload: dict) -> tuple[int, dict, bytes]:
+    data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    etag = '"' + hashlib.sha256(data).hexdigest()[:20] + '"'
+    if handler.command == "GET" and handler.headers.get("If-None-Match") == etag:
+        return 304, {"ETag": etag, "Content-Length": "0"}, b""
+    return 200, {"Content-Type": "application/json; charset=utf-8", "ETag": etag}, data
+
+
+def _page_args(values: dict, page_key: str, size_key: str, default_size: int) -> tuple[int, int]:
+    try:
+        return max(1, int(values.get(page_key, ["1"])[0])), max(1, min(100, int(values.get(size_key, [default_size])[0])))
+    except ValueError:
+        return 1, default_size
+
+
+def trs_search(handler: "Handler", body: bytes) -> tuple[int, dict, bytes]:
+    """TRS-style site search: POST channelid, page, pagesize -> {"data": {"total", "list": [...]}}."""
+    if handler.command != "POST":
+        return 405, {"Allow": "POST", "Content-Type": "text/plain"}, b"POST only"
+    form = parse_qs(body.decode("utf-8", errors="replace"))
+    records = _api_records(handler, "fgw_doclist.json")
+    if records is None or form.get("channelid", [""])[0] != "34567":
+        return _json_answer(handler, {"code": 404, "msg": "no such channel", "data": None})
+    page, size = _page_args(form, "page", "pagesize", 10)
+    chunk = records[(page - 1) * size: page * size]
+    return _json_answer(handler, {"code": 200, "data": {"total": len(records), "page": page, "pagesize": size,
+                                                        "pages": math.ceil(len(records) / size), "list": chunk}})
+
+
+def json_list(handler: "Handler", body: bytes) -> tuple[int, dict, bytes]:
+    """A paged JSON list: GET ?page=N&size=M -> {"total", "page", "size", "records": [...]}."""
+    records = _api_records(handler, "jyj_list.json")
+    if records is None:
+        return 404, {"Content-Type": "text/plain"}, b"not found"
+    page, size = _page_args(parse_qs(urlsplit(handler.path).query), "page", "size", 4)
+    return _json_answer(handler, {"total": len(records), "page": page, "size": size,
+                                  "records": records[(page - 1) * size: page * size]})
+
+
+def demo_routes() -> dict[str, "Route"]:
+    return {"/trsapi/search/doclist": trs_search, "/zfxxgk/bmnb/jyj/list.json": json_list}
 
 
 @dataclass
@@ -194,14 +247,15 @@ def serve_demo_portal(root: Optional[Path] = None, faults: Optional[dict[str, li
                       port: int = 0) -> Iterator[DemoPortal]:
     """Serve `root` (default: the bundled demo portal) on host:free port; yields the base URL
     (`http://127.0.0.1:PORT`, a str with .requests, .faults, .routes). `faults=None` uses the
-    demo's default (one 503 + Retry-After); pass {} for none."""
+    demo's default (one 503 + Retry-After); pass {} for none. `routes` are added to the demo's
+    list APIs (which answer 404 when `root` has no _api/ data)."""
     server = ThreadingHTTPServer((host, port), Handler)
     server.daemon_threads = True
     server.lock = threading.Lock()  # type: ignore[attr-defined]
     portal = DemoPortal(f"http://{host}:{server.server_address[1]}")
     portal.requests = []
     portal.faults = default_faults() if faults is None else faults
-    portal.routes = routes or {}
+    portal.routes = {**demo_routes(), **(routes or {})}
     portal.root = Path(root or DEMO_SITE)
     server.portal = portal  # type: ignore[attr-defined]
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)

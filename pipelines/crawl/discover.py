@@ -64,6 +64,11 @@ class ListPage:
     pages: list[str] = field(default_factory=list)        # pagination of this (sub-)column
     subcolumns: list[str] = field(default_factory=list)   # year / unit sub-columns
     hanweb: Optional[HanwebQuery] = None
+    # what the list says of its own size, to tell a complete list from a short one
+    entries: list[str] = field(default_factory=list)      # every list entry linked (reports or not)
+    declared: Optional[int] = None                        # records the pager script or text declares
+    script_pager: bool = False                            # a 下一页 that is a script call
+    data_urls: list[str] = field(default_factory=list)    # empty list containers with a data URL
 
 
 @dataclass
@@ -171,12 +176,18 @@ def discover_list(html: str, page_url: str, start_url: str) -> ListPage:
         if url not in lst and url != page_url:
             lst.append(url)
 
-    for a in soup.find_all("a", href=True):
-        url = _clean_url(a["href"], page_url)
+    entries: list[str] = []
+    for a in soup.find_all("a"):
+        plain = re.sub(r"\s+", "", a.get_text("", strip=True))
+        href = (a.get("href") or "").strip()
+        if plain in _NEXT_WORDS and (not href or href.startswith(("javascript:", "#")) or a.get("onclick")):
+            out.script_pager = True
+        if not href:
+            continue
+        url = _clean_url(href, page_url)
         if url is None:
             continue
         title = _anchor_title(a)
-        plain = re.sub(r"\s+", "", a.get_text("", strip=True))
         if plain in _NEXT_WORDS or (plain.isdigit() and len(plain) <= 4):
             if in_column(url, start_url):
                 add(out.pages, url)
@@ -187,6 +198,12 @@ def discover_list(html: str, page_url: str, start_url: str) -> ListPage:
             continue
         if is_report_title(title):
             add_report(url, title)
+        if (is_report_title(title) or is_attachment(url) or _DETAIL_FILE.match(posixpath.basename(urlsplit(url).path))
+                or (in_column(url, start_url) and not _is_listlike(url))):
+            add(entries, url)
+    out.entries = entries
+    out.declared = declared_records(soup)
+    out.data_urls = empty_list_data_urls(soup, page_url)
 
     for url in trs_pages(html, page_url):
         add(out.pages, url)
@@ -196,6 +213,43 @@ def discover_list(html: str, page_url: str, start_url: str) -> ListPage:
         links, out.hanweb = hanweb
         for link in links:
             add_report(link.url, link.title)
+        for url in hanweb_record_urls("\n".join(s.string or "" for s in soup.find_all("script", attrs={"type": "text/xml"})),
+                                      page_url):
+            add(out.entries, url)
+    return out
+
+
+# record counts a pager script declares (TRS `var recordCount = 20`, Hanweb jpage `totalRecord: 8`, …)
+_DECLARED_VAR = re.compile(r"\b(?:recordCount|record_count|totalRecords?|total_record|totalCount|total_count|"
+                           r"allRecordCount|totalNum|m_nRecordCount|itemCount)\s*[:=]\s*[\"']?(\d+)", re.I)
+_DECLARED_TEXT = re.compile(r"共\s*(\d+)\s*(?:条|篇)")
+_DATA_URL_ATTRS = ("data-url", "data-src", "data-api", "data-source", "data-list-url", "data-href")
+
+
+def declared_records(soup: BeautifulSoup) -> Optional[int]:
+    """The number of records the list says it has: a pager script's count, else a 「共 N 条」 text."""
+    for s in soup.find_all("script"):
+        if s.get("type") == "text/xml":
+            continue
+        m = _DECLARED_VAR.search(s.string or "")
+        if m:
+            return int(m.group(1))
+    body = soup.body or soup
+    m = _DECLARED_TEXT.search(body.get_text(" ", strip=True))
+    return int(m.group(1)) if m else None
+
+
+def empty_list_data_urls(soup: BeautifulSoup, page_url: str) -> list[str]:
+    """Data URLs of list containers that hold no link yet (a script fills them)."""
+    out = []
+    for el in soup.find_all(["ul", "ol", "div", "table", "tbody", "section", "dl"]):
+        if el.find("a", href=True) is not None:
+            continue
+        for attr in _DATA_URL_ATTRS:
+            v = (el.get(attr) or "").strip()
+            if v and not v.startswith(("javascript:", "#")):
+                out.append(urljoin(page_url, v))
+                break
     return out
 
 
@@ -249,6 +303,17 @@ def hanweb_records(xml_text: str, base_url: str) -> list[Link]:
             if url and is_report_title(title):
                 links.append(Link(url, title))
     return links
+
+
+def hanweb_record_urls(xml_text: str, base_url: str) -> list[str]:
+    """Every record's link in a Hanweb datastore (reports or not): what the list counts."""
+    out = []
+    for frag in _RECORD.findall(xml_text):
+        a = BeautifulSoup(frag, "lxml").find("a", href=True)
+        url = _clean_url(a["href"], base_url) if a else None
+        if url and url not in out:
+            out.append(url)
+    return out
 
 
 def _hanweb(soup: BeautifulSoup, html: str, page_url: str) -> Optional[tuple[list[Link], HanwebQuery]]:

@@ -217,10 +217,12 @@ class Fetcher:
             self.on_robots(res)
 
     # -- the public call
-    def fetch(self, url: str, method: str = "GET", data: Optional[dict] = None, etag: Optional[str] = None,
-              last_modified: Optional[str] = None) -> FetchResult:
+    def fetch(self, url: str, method: str = "GET", data: Optional[dict | bytes] = None, etag: Optional[str] = None,
+              last_modified: Optional[str] = None, content_type: Optional[str] = None) -> FetchResult:
+        """`data`: a form (dict) or a raw body (bytes, sent with `content_type`: a browser's POST)."""
         t0 = time.monotonic()
-        res = self._fetch_once(url, method, data, {"etag": etag, "last_modified": last_modified})
+        res = self._fetch_once(url, method, data, {"etag": etag, "last_modified": last_modified,
+                                                   "content_type": content_type})
         res.elapsed = time.monotonic() - t0
         return res
 
@@ -253,7 +255,7 @@ class Fetcher:
                 current = target
                 if res.status == 303 or (res.status in (301, 302) and method == "POST"):
                     method, data = "GET", None
-                cond = None  # validators belong to the original URL
+                cond = None  # validators (and the body's type) belong to the original URL and method
                 continue
             res.final_url = current
             return res
@@ -268,6 +270,8 @@ class Fetcher:
             headers["If-None-Match"] = cond["etag"]
         if cond and cond.get("last_modified"):
             headers["If-Modified-Since"] = cond["last_modified"]
+        if cond and cond.get("content_type") and data is not None:
+            headers["Content-Type"] = cond["content_type"]
         for attempt in range(cfg.retries + 1):
             res.attempts += 1
             wait = None

@@ -3,7 +3,7 @@
 Columns: source_id, name, start_urls (space-separated), adcode (6-digit or empty), admin_level,
 reachable_here (true/false: whether this machine can reach it; only the bundled demo can),
 url_origin (where the URL comes from: domain.md, or the documented pattern it was built from),
-hints, notes. `zfxxgk run` crawls the reachable sources unless told otherwise, so tests and CI
+hints, notes, render (the browser fallback: never | auto | always; empty = never — see README, Crawl). `zfxxgk run` crawls the reachable sources unless told otherwise, so tests and CI
 never touch the real portals.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Optional
 
-from pipelines.crawl.run import Source
+from pipelines.crawl.run import RENDER_POLICIES, Source
 from pipelines.settings import PROJECT_ROOT
 
 REGISTRY = PROJECT_ROOT / "data" / "sources.csv"
@@ -59,8 +59,12 @@ def load_registry(path: Optional[Path] = None) -> list[RegistryEntry]:
             reach = (row.get("reachable_here") or "").strip().lower()
             if reach not in ("true", "false"):
                 raise ValueError(f"{path}:{i}: reachable_here must be true or false, not {reach!r}")
+            render = (row.get("render") or "").strip().lower() or "never"
+            if render not in RENDER_POLICIES:
+                raise ValueError(f"{path}:{i}: render must be one of {', '.join(RENDER_POLICIES)}, not {render!r}")
             out.append(RegistryEntry(
-                Source(sid, row.get("name") or sid, urls, adcode, (row.get("admin_level") or "").strip() or None),
+                Source(sid, row.get("name") or sid, urls, adcode, (row.get("admin_level") or "").strip() or None,
+                       render),
                 reach == "true", row.get("url_origin") or "", row.get("hints") or "", row.get("notes") or ""))
     return out
 
@@ -95,5 +99,5 @@ def resolved(entries: list[RegistryEntry], demo_faults=None) -> Iterator[list[So
         for e in entries:
             s = e.source
             urls = [u.replace(DEMO_PLACEHOLDER, str(base)) for u in s.start_urls] if e.needs_demo else s.start_urls
-            out.append(Source(s.source_id, s.name, urls, s.adcode, s.admin_level))
+            out.append(Source(s.source_id, s.name, urls, s.adcode, s.admin_level, s.render))
         yield out

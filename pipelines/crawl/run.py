@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import json
+import posixpath
 import secrets
 import sys
 import threading
@@ -20,8 +21,8 @@ from pathlib import Path
 from typing import Iterable, Optional, TextIO
 from urllib.parse import urlsplit
 
-from pipelines.crawl.discover import (attachment_name, column_prefix, discover_list, hanweb_records,
-                                      is_attachment, is_js_shell, page_text, parse_detail)
+from pipelines.crawl.discover import (Link, attachment_name, column_prefix, discover_list, hanweb_record_urls,
+                                      hanweb_records, is_attachment, is_js_shell, page_text, parse_detail)
 from pipelines.crawl.http import NOT_MODIFIED, OK, FetchConfig, Fetcher, FetchResult, HostScope
 from pipelines.crawl.store import CrawlState, RawStore, RunLog, atomic_write, read_jsonl, write_source_result
 from pipelines.record import Report
@@ -34,6 +35,12 @@ class CrawlConfig(FetchConfig):
     host_workers: int = 4             # hosts crawled in parallel (each host still one request at a time)
     force_reparse: bool = False       # parse documents again even if their bytes were loaded before
     progress: bool = True             # progress lines on stderr
+    render: str = "never"             # bare start URLs (not registry sources): never | auto | always
+    render_timeout: float = 30.0      # seconds for the browser to load a list page or show the next one
+    max_render_states: int = 20       # list states (first page + 下一页 clicks) rendered per list
+
+
+RENDER_POLICIES = ("never", "auto", "always")
 
 
 @dataclass
@@ -43,11 +50,45 @@ class Source:
     start_urls: list[str]
     adcode: Optional[str] = None
     admin_level: Optional[str] = None
+    # the browser fallback: never; auto = only for a list still incomplete after its static pages
+    # and any recognised list API; always = every list rendered (no API replay)
+    render: str = "never"
 
 
-def adhoc_source(url: str) -> Source:
+def adhoc_source(url: str, render: str = "never") -> Source:
     parts = urlsplit(url)
-    return Source(source_id=f"url:{parts.netloc}{column_prefix(url)}", name=url, start_urls=[url])
+    return Source(source_id=f"url:{parts.netloc}{column_prefix(url)}", name=url, start_urls=[url], render=render)
+
+
+@dataclass
+class ListGroup:
+    """The pages of one list (a directory's index.html, index_1.html … or ?page=N, and what its
+    APIs or the browser add): what it declares against what it links."""
+
+    first_url: str
+    declared: Optional[int] = None
+    entries: set = field(default_factory=set)
+    script_pager: bool = False
+    data_urls: list = field(default_factory=list)
+    html: Optional[str] = None         # the first page's HTML (its script holds the API parameters)
+    api_total: Optional[int] = None
+    recovered_by: list = field(default_factory=list)  # "api:trs", "browser" …
+
+    @property
+    def expected(self) -> Optional[int]:
+        return self.declared if self.declared is not None else self.api_total
+
+    def incomplete(self) -> bool:
+        exp = self.expected
+        if exp is not None:
+            return len(self.entries) < exp
+        # no count: a script pager or an empty container promises more than nothing found
+        return (self.script_pager or bool(self.data_urls)) and not self.recovered_by
+
+
+def _group_key(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.netloc.lower() + posixpath.dirname(parts.path or "/")
 
 
 @dataclass
@@ -85,6 +126,10 @@ class CrawlResult:
     seconds: float = 0.0
     interrupted: bool = False
     per_source: dict = field(default_factory=dict)
+    api_pages: int = 0                 # list pages read from a list API
+    rendered_states: int = 0           # list states rendered in the browser
+    render_seconds: float = 0.0
+    list_incomplete: list = field(default_factory=list)  # source_id, url, declared, linked
 
 
 class Interrupted(Exception):
@@ -185,16 +230,19 @@ class _Crawler:
             self.claimed.add(url)
             return True
 
-    def get(self, url: str, kind: str, source: Source, method: str = "GET", form: Optional[dict] = None
+    def get(self, url: str, kind: str, source: Source, method: str = "GET", form: Optional[dict | bytes] = None,
+            content_type: Optional[str] = None, record_failure: bool = True
             ) -> tuple[FetchResult, Optional[str], Optional[bytes], bool]:
-        """Fetch with the validators of the last copy; (result, sha256, bytes, changed)."""
+        """Fetch with the validators of the last copy; (result, sha256, bytes, changed).
+        `record_failure=False`: a failure is logged but is no finding (a browser's subrequest)."""
         if self.stop.is_set():
             raise Interrupted()
         host = urlsplit(url).netloc.lower()
         prev = self.state.get(url) if method == "GET" else {}
         have = prev.get("sha256") and self.raw.path(prev["sha256"]).exists()
         res = self.fetcher.fetch(url, method, form, etag=prev.get("etag") if have else None,
-                                 last_modified=prev.get("last_modified") if have else None)
+                                 last_modified=prev.get("last_modified") if have else None,
+                                 content_type=content_type)
         self.progress.queued(host, -1, max(self.fetcher.interval(host), res.elapsed))
         with self.lock:
             self.result.attempted_urls.add(url)
@@ -219,9 +267,11 @@ class _Crawler:
             with self.lock:
                 self.result.not_modified += 1
         else:
-            self.state.update(url, error=f"{res.outcome}: {res.error}", checked_at=res.fetched_at.isoformat())
-            self._fail(source.source_id, url, res.outcome, res.status, res.error or res.outcome, sha,
-                       severity="warning" if res.outcome == "robots_disallowed" else "error")
+            if method == "GET":
+                self.state.update(url, error=f"{res.outcome}: {res.error}", checked_at=res.fetched_at.isoformat())
+            if record_failure:
+                self._fail(source.source_id, url, res.outcome, res.status, res.error or res.outcome, sha,
+                           severity="warning" if res.outcome == "robots_disallowed" else "error")
         self._log(res, kind, source.source_id, sha)
         return res, sha, data, changed
 
@@ -241,6 +291,8 @@ class _Crawler:
         seen = {start_url}
         self.progress.queued(host, 1, cfg.min_interval)
         pages = 0
+        groups: dict[str, ListGroup] = {}
+        html_of: dict[str, str] = {}  # list pages of this column as fetched (the browser is served these)
 
         def enqueue(url: str, depth: int) -> None:
             if url not in seen:
@@ -268,6 +320,13 @@ class _Crawler:
             if text is None:
                 continue
             page = discover_list(text, res.final_url or url, start_url)
+            html_of[url] = text
+            group = groups.setdefault(_group_key(res.final_url or url), ListGroup(url, html=text))
+            group.entries.update(page.entries)
+            if page.declared is not None:
+                group.declared = max(group.declared or 0, page.declared)
+            group.script_pager |= page.script_pager
+            group.data_urls += [u for u in page.data_urls if u not in group.data_urls]
             for p in page.pages:
                 enqueue(p, depth)
             if depth < cfg.max_subcolumn_depth:
@@ -280,12 +339,106 @@ class _Crawler:
                     r, psha, pdata, _ = self.get(purl, "list", source, method="POST", form=form)
                     self._count_page(source)
                     if pdata is not None:
-                        links += hanweb_records(page_text(pdata, r.charset), url)
-            for link in links:
-                if self.claim(link.url):
-                    self.progress.add("report_links")
-                    self.progress.queued(urlsplit(link.url).netloc.lower(), 1, cfg.min_interval)
-                    self.report(source, link.url, link.title, url)
+                        ptext = page_text(pdata, r.charset)
+                        links += hanweb_records(ptext, url)
+                        group.entries.update(hanweb_record_urls(ptext, url))
+            self._follow(source, links, url)
+        pages = self._complete_lists(source, start_url, groups, html_of, pages)
+
+    def _follow(self, source: Source, links: list[Link], parent: str) -> None:
+        for link in links:
+            if self.claim(link.url):
+                self.progress.add("report_links")
+                self.progress.queued(urlsplit(link.url).netloc.lower(), 1, self.config.min_interval)
+                self.report(source, link.url, link.title, parent)
+
+    # -- lists built by script
+    def _complete_lists(self, source: Source, start_url: str, groups: dict[str, ListGroup],
+                        html_of: dict[str, str], pages: int) -> int:
+        """Lists that declare more than they link: their API replayed, else (render: auto) the page
+        rendered; what stays short is a C-list-incomplete finding with both numbers."""
+        policy = source.render if source.render in RENDER_POLICIES else "never"
+        for group in groups.values():
+            if policy == "always" or group.incomplete():
+                if policy != "always":
+                    pages = self._replay_apis(source, start_url, group, pages)
+                if policy == "always" or (policy == "auto" and group.incomplete()):
+                    self._render(source, start_url, group, html_of)
+            if group.incomplete():
+                self._list_incomplete(source, group, policy)
+        return pages
+
+    def _replay_apis(self, source: Source, start_url: str, group: ListGroup, pages: int) -> int:
+        from pipelines.crawl.listapi import find_list_apis, read_api_page
+
+        cap = self.config.max_pages_per_column
+        for api in find_list_apis(group.html or "", group.first_url, group.data_urls):
+            page_no, idle = api.first_page, 0
+            while pages < cap:
+                url, method, form = api.request(page_no)
+                pages += 1
+                res, _, data, _ = self.get(url, "list", source, method=method, form=form)
+                self._count_page(source)
+                with self.lock:
+                    self.result.api_pages += 1
+                if data is None:
+                    break
+                got = read_api_page(page_text(data, res.charset), group.first_url)
+                if got.total is not None:
+                    group.api_total = got.total
+                new = [u for u in got.entries if u not in group.entries]
+                group.entries.update(got.entries)
+                if got.entries and f"api:{api.family}" not in group.recovered_by:
+                    group.recovered_by.append(f"api:{api.family}")
+                self._follow(source, got.links, group.first_url)
+                last = api.last_page(got.total or group.expected)
+                idle = idle + 1 if not new else 0
+                if (not got.entries or api.page_key is None or (last is not None and page_no >= last)
+                        or idle >= 2 or (group.expected is not None and len(group.entries) >= group.expected)):
+                    break
+                page_no += 1
+            if not group.incomplete():
+                break
+        return pages
+
+    def _render(self, source: Source, start_url: str, group: ListGroup, html_of: dict[str, str]) -> None:
+        from pipelines.crawl import browser
+
+        why = browser.unavailable()
+        if why:
+            self._fail(source.source_id, group.first_url, "render_unavailable", None,
+                       f"the list needs the browser fallback (render: {source.render}) but {why}", severity="warning")
+            return
+        rendered = browser.render_list(group.first_url, _BrowserGate(self, source, html_of),
+                                       max_states=self.config.max_render_states, timeout=self.config.render_timeout)
+        with self.lock:
+            self.result.rendered_states += len(rendered.states)
+            self.result.render_seconds += rendered.seconds
+        if rendered.error and not rendered.states:
+            self._fail(source.source_id, group.first_url, "render_failed", None, rendered.error)
+            return
+        links: list[Link] = []
+        for html in rendered.states:
+            page = discover_list(html, group.first_url, start_url)
+            group.entries.update(page.entries)
+            links += page.reports
+        if rendered.states and "browser" not in group.recovered_by:
+            group.recovered_by.append("browser")
+        self._follow(source, links, group.first_url)
+
+    def _list_incomplete(self, source: Source, group: ListGroup, policy: str) -> None:
+        exp = group.expected
+        linked = len(group.entries)
+        tried = ", ".join(group.recovered_by) or "no list API recognised" + (
+            "" if policy != "never" else "; render: never")
+        what = (f"the list declares {exp} records but links {linked}" if exp is not None else
+                f"the list is built by script ({'a 下一页 script call' if group.script_pager else 'an empty container with a data URL'}) "
+                f"and links {linked}")
+        with self.lock:
+            self.result.list_incomplete.append({"source_id": source.source_id, "url": group.first_url,
+                                                "declared": exp, "linked": linked})
+        self._fail(source.source_id, group.first_url, "list_incomplete", None,
+                   f"{what} ({tried}): reports behind it are not crawled", severity="warning")
 
     def _count_page(self, source: Source) -> None:
         with self.lock:
@@ -337,6 +490,32 @@ class _Crawler:
             self.crawl_column(source, url)
 
 
+class _BrowserGate:
+    """The browser's requests through the crawler: list pages of this run from memory, the rest
+    through the fetcher (scope, robots, pacing, size caps, conditional GETs), each in the fetch
+    log as kind `render`; refusals are logged, not findings (the list's completeness is judged)."""
+
+    def __init__(self, crawler: "_Crawler", source: Source, html_of: dict[str, str]):
+        self.crawler, self.source, self.html_of = crawler, source, html_of
+        self.user_agent = crawler.config.user_agent
+
+    def fetch(self, url: str, method: str, body: Optional[bytes], content_type: Optional[str]):
+        if method == "GET" and url in self.html_of:
+            return 200, {"Content-Type": "text/html; charset=utf-8"}, self.html_of[url].encode("utf-8")
+        res, _, data, _ = self.crawler.get(url, "render", self.source, method=method, form=body,
+                                           content_type=content_type, record_failure=False)
+        if data is None:
+            if res.status is None or res.content is None:
+                return None
+            data = res.content
+        headers = {"Content-Type": res.content_type or "application/octet-stream"}
+        return (200 if res.outcome == NOT_MODIFIED else res.status or 200), headers, data
+
+    def skipped(self, url: str, method: str, why: str) -> None:
+        self.crawler._log(FetchResult(url=url, method=method, outcome="skipped", error=why, attempts=0),
+                          "render", self.source.source_id, None)
+
+
 def new_run_id() -> str:
     return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
 
@@ -349,7 +528,7 @@ def crawl(sources: Iterable[Source | str], data_dir: Path, config: Optional[Craw
     crawl after the requests in flight; everything fetched is on disk and the next run resumes.
     """
     config = config or CrawlConfig()
-    srcs = [s if isinstance(s, Source) else adhoc_source(s) for s in sources]
+    srcs = [s if isinstance(s, Source) else adhoc_source(s, config.render) for s in sources]
     run_id = new_run_id()
     stop = stop or threading.Event()
     progress = Progress(config.progress, progress_stream)
@@ -453,7 +632,7 @@ def load_crawl(parsed: ParsedCrawl, db_path: Optional[Path] = None, build_models
     """Write one crawl into the warehouse (the only step that opens DuckDB), then mark its
     documents as loaded in the crawl state."""
     from pipelines import warehouse
-    from pipelines.warehouse import models
+    from pipelines.warehouse import transform
 
     result = parsed.crawl
     with warehouse.connect(db_path) as conn:
@@ -470,8 +649,9 @@ def load_crawl(parsed: ParsedCrawl, db_path: Optional[Path] = None, build_models
                       " ".join(s.source_id for s in result.sources), result.list_pages, len(result.docs),
                       result.downloaded, result.not_modified, result.requests_sent, result.bytes_received,
                       len(result.failures), lr.loaded, result.interrupted])
-        if build_models:
-            models.build_all(conn)
+    if build_models:
+        transform.build_models(db_path)  # dbt opens the file itself, so after ours is closed
+        with warehouse.connect(db_path) as conn:
             warehouse.publish(conn, db_path)
     failed = {d for d, _ in lr.failed}
     state = CrawlState(result.data_dir)
@@ -556,6 +736,9 @@ class CrawlSummary:
     cap_hits: list = field(default_factory=list)
     failures: list = field(default_factory=list)
     statuses: dict = field(default_factory=dict)
+    api_pages: int = 0
+    rendered_states: int = 0
+    render_seconds: float = 0.0
 
     def text(self) -> str:
         lines = [f"crawl {self.run_id}: {self.sources} source(s), {self.list_pages} list pages, "
@@ -566,6 +749,9 @@ class CrawlSummary:
                  f"loaded {self.reports_loaded} reports"
                  + (f" — status {', '.join(f'{k} {v}' for k, v in sorted(self.statuses.items()))}" if self.statuses else ""),
                  f"errors {self.errors}" + (" (interrupted: the next run resumes)" if self.interrupted else "")]
+        if self.api_pages or self.rendered_states:
+            lines.insert(1, f"lists built by script: {self.api_pages} pages read from list APIs, "
+                            f"{self.rendered_states} list states rendered in the browser ({self.render_seconds:.1f} s)")
         for f in self.failures[:20]:
             lines.append(f"  [{f['severity']}] {f['outcome']}: {f['url']} — {f['error']}")
         if len(self.failures) > 20:
@@ -595,14 +781,17 @@ def crawl_and_load(start_urls: Iterable[Source | str], data_dir: Optional[Path] 
         unchanged_skipped=parsed.unchanged, reports_loaded=lr.loaded, errors=len(result.failures),
         requests_sent=result.requests_sent, bytes_received=result.bytes_received, seconds=result.seconds,
         interrupted=result.interrupted, cap_hits=result.cap_hits, failures=result.failures,
-        statuses=dict(Counter(r.parse_status for r, _ in parsed.items)))
+        statuses=dict(Counter(r.parse_status for r, _ in parsed.items)), api_pages=result.api_pages,
+        rendered_states=result.rendered_states, render_seconds=result.render_seconds)
     for s in result.sources:
         per = result.per_source.get(s.source_id, {})
         write_source_result(data_dir, s.source_id, {
             "run_id": result.run_id, "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "pages": per.get("pages", 0), "documents": per.get("documents", 0), "errors": per.get("errors", 0),
             "reports_loaded": sum(1 for _, d in parsed.items if d.source_id == s.source_id),
-            "interrupted": result.interrupted})
+            "interrupted": result.interrupted,
+            "list_incomplete": [{k: v for k, v in li.items() if k != "source_id"} for li in result.list_incomplete
+                                if li["source_id"] == s.source_id]})
     atomic_write(data_dir / "crawl" / "runs" / f"{result.run_id}.summary.json",
                  json.dumps(asdict(summary), ensure_ascii=False, indent=1, default=str))
     return summary

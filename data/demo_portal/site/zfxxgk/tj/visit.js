@@ -1,0 +1,1 @@
+/* visit counter: robots.txt disallows it */

@@ -1,0 +1,159 @@
+"""The browser fallback: a list page rendered in headless Chromium (Debian's `chromium`, driven by
+Playwright with the system executable: no browser download), its pager followed by clicking 下一页.
+
+The browser never touches the network itself: every request it makes is intercepted and handed
+to a `Gate` (the crawler's own fetcher: host scope, robots.txt, per-host pacing, size limits,
+retries, the fetch log). Images, media, fonts, stylesheets and known trackers are aborted
+without a request. Service workers are blocked and the profile is a fresh empty directory.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from typing import Optional, Protocol
+from urllib.parse import urlsplit
+
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# never fetched: the DOM of a list does not need them
+SKIPPED_TYPES = {"image", "media", "font", "stylesheet", "texttrack", "manifest", "eventsource", "websocket",
+                 "ping", "beacon", "imageset"}
+TRACKERS = re.compile(r"(?:^|\.)(?:hm\.baidu\.com|cnzz\.com|51\.la|google-analytics\.com|googletagmanager\.com|"
+                      r"doubleclick\.net|growingio\.com|sensorsdata\.cn|tracker\.[a-z.]+|ucap\.[a-z.]+/?stat)$", re.I)
+_NEXT = re.compile(r"^\s*(?:下一页|下页|后一页|>|>>|»)\s*$")
+
+
+class Gate(Protocol):
+    user_agent: str
+
+    def fetch(self, url: str, method: str, body: Optional[bytes], content_type: Optional[str]
+              ) -> Optional[tuple[int, dict, bytes]]:
+        """(status, headers, body) to give the browser, or None: refused (the browser sees a failure)."""
+
+    def skipped(self, url: str, method: str, why: str) -> None:
+        """A request the browser wanted that was not made (logged)."""
+
+
+@dataclass
+class Rendered:
+    url: str
+    states: list[str] = field(default_factory=list)   # the page's HTML after load and after each 下一页
+    routed: int = 0                                   # requests handed to the gate
+    skipped: int = 0                                  # requests aborted without a fetch
+    seconds: float = 0.0
+    error: Optional[str] = None
+
+
+def chromium_path() -> Optional[str]:
+    """$ZFXXGK_CHROMIUM if set (and only it), else Debian's chromium."""
+    named = os.environ.get("ZFXXGK_CHROMIUM")
+    if named:
+        return named if os.access(named, os.X_OK) else None
+    return shutil.which("chromium") or ("/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else None)
+
+
+def unavailable() -> Optional[str]:
+    """Why the browser fallback cannot run here, or None."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the Python package playwright is not installed (pip install playwright; no browser download needed)"
+    if chromium_path() is None:
+        return ("Debian's chromium is not installed (apt-get install chromium; or $ZFXXGK_CHROMIUM names a "
+                "missing file)")
+    return None
+
+
+def render_list(url: str, gate: Gate, max_states: int = 20, timeout: float = 30.0, settle: float = 0.15) -> Rendered:
+    """Load `url`, then click 下一页 until it is gone, the list stops changing, or `max_states`."""
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    out = Rendered(url)
+    t0 = time.monotonic()
+    inflight = {"n": 0, "last": time.monotonic()}
+    profile = tempfile.mkdtemp(prefix="zfxxgk-chromium-")
+
+    def handle(route) -> None:
+        req = route.request
+        host = (urlsplit(req.url).hostname or "").lower()
+        why = None
+        if req.resource_type in SKIPPED_TYPES:
+            why = f"{req.resource_type} not fetched"
+        elif TRACKERS.search(host):
+            why = "tracker not fetched"
+        elif not req.url.startswith(("http://", "https://")):
+            why = "not http(s)"
+        if why:
+            out.skipped += 1
+            gate.skipped(req.url, req.method, why)
+            route.abort("blockedbyclient")
+            return
+        out.routed += 1
+        try:
+            answer = gate.fetch(req.url, req.method, req.post_data_buffer, req.headers.get("content-type"))
+        except Exception:  # noqa: BLE001 - a stopped crawl: the browser sees a failed request
+            answer = None
+        if answer is None:
+            route.abort("blockedbyclient")
+            return
+        status, headers, body = answer
+        route.fulfill(status=status, headers=headers, body=body)
+
+    def track(delta: int):
+        def f(_req) -> None:
+            inflight["n"] = max(0, inflight["n"] + delta)
+            inflight["last"] = time.monotonic()
+        return f
+
+    def quiet(page, before: Optional[str]) -> Optional[str]:
+        """Wait until the list changed (if `before`) and no request was in flight for `settle` s."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            page.wait_for_timeout(30)
+            if inflight["n"] or time.monotonic() - inflight["last"] < settle:
+                continue
+            html = page.content()
+            if before is None or html != before:
+                return html
+            if time.monotonic() - inflight["last"] > max(1.0, 4 * settle):
+                return None  # the click changed nothing
+        return None
+
+    try:
+        with sync_playwright() as pw:
+            ctx = pw.chromium.launch_persistent_context(
+                profile, executable_path=chromium_path(), headless=True, args=CHROMIUM_FLAGS,
+                user_agent=gate.user_agent, service_workers="block", accept_downloads=False,
+                locale="zh-CN", timeout=timeout * 1000)
+            try:
+                ctx.route("**/*", handle)
+                page = ctx.pages[0] if ctx.pages else ctx.new_page()
+                page.on("request", track(+1))
+                page.on("requestfinished", track(-1))
+                page.on("requestfailed", track(-1))
+                page.goto(url, wait_until="load", timeout=timeout * 1000)
+                html = quiet(page, None)
+                if html is not None:
+                    out.states.append(html)
+                while html is not None and len(out.states) < max_states:
+                    nxt = page.get_by_text(_NEXT).filter(visible=True)
+                    if nxt.count() == 0:
+                        break
+                    nxt.first.click(timeout=timeout * 1000)
+                    html = quiet(page, html)
+                    if html is None or html in out.states:
+                        break
+                    out.states.append(html)
+            finally:
+                ctx.close()
+    except PlaywrightError as e:
+        out.error = f"browser: {str(e).splitlines()[0][:300]}"
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+        out.seconds = time.monotonic() - t0
+    return out
