@@ -168,3 +168,35 @@ def test_blocked_and_failed_fetches_become_crawl_findings(tmp_path):
                                      ("gone.html", "C-http-error", "error", False)]
     assert "521" in rows[0][4] and "JS-only" in rows[1][4]
     assert log == [("a.html", "blocked", 521), ("b.html", "ok", 200), ("gone.html", "http_error", 404)]
+
+
+def test_discover_from_the_home_page_finds_the_columns_and_add_appends_them(tmp_path, monkeypatch, capsys):
+    """`zfxxgk discover` on the demo portal's home page: through its 政府信息公开 page to the two 年报
+    columns it links by name, and through the 部门年度报告 page to the departments' sub-columns."""
+    from pipelines.cli import main
+    from pipelines.crawl.registry import REGISTRY, load_registry
+
+    registry = tmp_path / "sources.csv"
+    registry.write_bytes(REGISTRY.read_bytes())
+    monkeypatch.setenv("ZFXXGK_SOURCES", str(registry))
+    before = len(load_registry(registry))
+    with serve_demo_portal(faults={}) as base:
+        assert main(["discover", base.url("/index.html"), "--interval", "0.01", "--add"]) == 0
+        out = capsys.readouterr().out
+        assert main(["discover", base.url("/zfxxgk/index.html"), "--interval", "0.01", "--add"]) == 0
+        again = capsys.readouterr().out
+        paths = [r.path for r in base.requests]
+    columns = ["/gbk/zfxxgknb/index.html", "/utf8/xxgknb/index.html", "/zfxxgk/bmnb/fgw/index.shtml",
+               "/zfxxgk/bmnb/jyj/index.html"]
+    assert re.findall(r"^  (http://\S+)$", out, re.M) == [base.url(c) for c in columns]
+    assert "sub-column 「演示市发展和改革委员会」" in out and "20 records declared" in out
+    # the guide, the notice about compiling reports and the other sections are not columns
+    assert "zfxxgkzn" not in out.split("added")[0] and "t20240120_0901" not in out
+    assert "/gbk/zfxxgknb/202401/t20240120_0901.html" not in paths and "/zwdt/index.html" not in paths
+    entries = load_registry(registry)
+    new = entries[before:]
+    assert [e.source.start_urls for e in new] == [[base.url(c)] for c in columns]
+    assert [e.source.render for e in new] == ["never", "never", "auto", "auto"]
+    assert new[2].source.name == "演示市发展和改革委员会 政府信息公开年报" and all(e.reachable_here for e in new)
+    # from the 政府信息公开 page itself: the same columns, none added twice
+    assert "added 0 source(s)" in again and len(load_registry(registry)) == before + 4
