@@ -51,14 +51,28 @@ def test_exact_layouts_round_trip(seed, layout, fmt):
 
 @FAST
 @given(seed=st.integers(0, 10**6))
-def test_html_blank_cells_come_back_null_and_partial(seed):
+def test_html_blank_cells_come_back_null_and_ok(seed):
+    """Zero cells printed blank: null in the record, 0 to the rules, so the report stays ok and its
+    rule findings say the blanks were read as 0."""
     truth = random_report(seed, blanks=True)
     got = parse(truth, "html", seed)
     want, have = truth.to_json(), got.to_json()
     for key in KEYS:
         assert have[key] == want[key], key
-    assert got.parse_status == "partial"
+    assert got.parse_status == "ok", [f.to_json() for f in got.findings if f.severity == "error"]
     assert any(f.rule == "blank-cell" for f in got.findings)
+    assert any(f.stage == "validate" and "read as 0" in f.detail for f in got.findings)
+
+
+@FAST
+@given(seed=st.integers(0, 10**6))
+def test_a_blank_where_a_number_was_due_is_never_ok(seed):
+    """A non-zero cell printed blank breaks a rule once the blank is read as 0."""
+    truth = random_report(seed)
+    key, col = next((k, c) for k, v in truth.requests.items() if v for c in range(7) if v[c])
+    truth.requests[key][col] = None
+    got = parse(truth, "html", seed)
+    assert got.parse_status != "ok"
 
 
 @FAST

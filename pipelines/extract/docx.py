@@ -19,7 +19,7 @@ from lxml import etree
 
 from pipelines.extract import ExtractError
 from pipelines.extract.limits import read_member
-from pipelines.parse.cells import Row, is_value
+from pipelines.parse.cells import GridRow, Row, is_value
 
 # Containers whose children are read as if they stood in the parent (content controls,
 # custom XML, tracked insertions, smart tags).
@@ -187,7 +187,7 @@ def table_rows(tbl) -> list[Row]:
     rows: list[Row] = []
     merged_above: dict[int, str] = {}  # grid column -> text of the vMerge origin covering it
     for tr in _unwrap(tbl, "tr"):
-        out: Row = []
+        out = GridRow()
         after: list[Row] = []
         tr_pr = _child(tr, "trPr")
         before = _int(_attr(_child(tr_pr, "gridBefore"), "val"), 0) if tr_pr is not None and \
@@ -209,6 +209,8 @@ def table_rows(tbl) -> list[Row]:
                 if _child(tc_pr, "hMerge") is not None and _attr(_child(tc_pr, "hMerge"), "val") != "restart":
                     # legacy horizontal merge: a continuation of the cell on the left
                     left = out[-1] if out else ""
+                    if is_value(left):  # one number, whatever its span
+                        out.span_tails = out.span_tails | frozenset(range(len(out), len(out) + span))
                     out.extend([left if not is_value(left) else ""] * span)
                     continue
             text, nested = _cell_content(tc)
@@ -223,6 +225,8 @@ def table_rows(tbl) -> list[Row]:
                 for c in range(col, col + span):
                     merged_above.pop(c, None)
             spread = "" if is_value(text) else text
+            if not spread and span > 1 and text:  # one number, whatever its span
+                out.span_tails = out.span_tails | frozenset(range(len(out) + 1, len(out) + span))
             out.append(text)
             out.extend([spread] * (span - 1))
         out.extend([""] * grid_after)

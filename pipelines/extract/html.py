@@ -76,6 +76,8 @@ def table_grid(table) -> list[Row]:
                 raise ExtractError(f"a table whose row/colspans expand to over {MAX_SPANNED_CELLS:,} cells "
                                    "(no report table has this many)", "E-html-table-too-large")
             spread = "" if is_value(text) else text
+            if not spread and colspan > 1 and text:  # one number, whatever its span
+                out.span_tails = out.span_tails | frozenset(range(len(out) + 1, len(out) + colspan))
             for dc in range(colspan):
                 append(text if dc == 0 else spread)
                 for dr in range(1, rowspan):

@@ -14,7 +14,7 @@ from typing import Any, Optional
 
 from pipelines.extract import ExtractError, Extracted
 from pipelines.extract.limits import Deadline
-from pipelines.parse.cells import Row, is_value
+from pipelines.parse.cells import GridRow, Row, is_value
 from pipelines.record import Finding
 
 MAX_ROWS = 5000  # per sheet; a report's tables are a few dozen rows
@@ -41,6 +41,7 @@ def sheet_rows(values: list[list[str]], merges: list[tuple[int, int, int, int]])
     """A sheet's grid (origin cells filled, others blank) with merges as (r0, c0, r1, c1),
     inclusive, expanded; blank rows dropped."""
     owner: dict[tuple[int, int], int] = {}
+    tails: dict[int, set[int]] = {}  # row -> positions a merged number covers beyond its first
     for m, (r0, c0, r1, c1) in enumerate(merges):
         if r0 >= len(values):
             continue
@@ -51,6 +52,8 @@ def sheet_rows(values: list[list[str]], merges: list[tuple[int, int, int, int]])
                 owner[(r, c)] = m
                 if (r, c) != (r0, c0):
                     values[r][c] = spread
+                    if r == r0 and text and not spread:
+                        tails.setdefault(r, set()).add(c)
     rows: list[Row] = []
     for r, row in enumerate(values):
         filled = [c for c, t in enumerate(row) if t]
@@ -60,7 +63,10 @@ def sheet_rows(values: list[list[str]], merges: list[tuple[int, int, int, int]])
         if len(merge_ids) == 1 and not is_value(row[filled[0]]):
             rows.append([row[filled[0]]])  # one text cell or one merged range: a paragraph
         else:
-            rows.append(list(row))
+            grid = GridRow(row)
+            if r in tails:
+                grid.span_tails = frozenset(tails[r])
+            rows.append(grid)
     return rows
 
 

@@ -89,10 +89,11 @@ def parse_rows(rows: list[Row], source: Optional[str] = None,
 
 
 def decide_status(report: Report) -> str:
-    """The status definitions of report-schema.md, from the findings."""
+    """The status definitions (docs/record.md), from the findings. A printed blank is read: it
+    is null in the record and 0 to the rules (validate.py), so it leaves a report `ok`."""
     errors = [f for f in report.findings if f.severity == "error"]
     unread = [f for f in report.findings if f.stage == "parse" and
-              (f.severity == "error" or f.rule in ("blank-cell", "placeholder-cell", "non-numeric-cell"))]
+              (f.severity == "error" or f.rule == "non-numeric-cell")]
     if unread or report.active is None or report.requests is None or report.review_litigation is None:
         return "partial"
     if any(f.stage == "validate" for f in errors):

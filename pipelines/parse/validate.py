@@ -5,11 +5,12 @@ R2  each table-3 row: 总计 = sum of the six applicant columns
 R3  total_handled = sum of the outcome rows (21 rows; 2019 format: 20 rows + other_total)
 R4  each table-4 proceeding: 总计 = 维持 + 纠正 + 其他 + 尚未审结
 A rule that cannot be checked because a needed cell is null is reported as not checked,
-never as a pass.
+never as a pass. A cell printed blank (or as a placeholder 「-」「/」「无」) stays null, but the rules
+read it as 0, the way the format means it; every rule that did so says so in a finding.
 """
 from __future__ import annotations
 
-from pipelines.record import (APPLICANT_LABELS, APPLICANTS, OTHER_SUBROWS, OTHER_TOTAL, OUTCOME_ROWS,
+from pipelines.record import (APPLICANT_LABELS, APPLICANTS, OTHER_SUBROWS, OTHER_TOTAL, OUTCOME_ROWS, OUTCOMES,
                               Finding, Report)
 
 _EPS = 1e-9
@@ -22,15 +23,49 @@ def _cell(row: str, col: int) -> str:
     return f"requests.{row}.{APPLICANTS[col]}"
 
 
+BLANK_RULES = ("blank-cell", "placeholder-cell")  # the parser's findings for a printed blank
+
+
 def validate(report: Report) -> list[Finding]:
     out: list[Finding] = []
+    blanks = {c for f in report.findings if f.rule in BLANK_RULES for c in f.cells}
     r = report.requests
     if r is not None:
-        out += _r1(r) + _r2(r) + _r3(r)
+        r = _blanks_as_zero(r, "requests", blanks)
+        out += _with_blanks(_r1(r), "R1", blanks, [_cell(k, i) for k in R1_ROWS for i in range(7)])
+        out += _with_blanks(_r2(r), "R2", blanks, [_cell(k, i) for k in r for i in range(7)])
+        out += _with_blanks(_r3(r), "R3", blanks,
+                            [_cell(k, i) for k in ["total_handled", *_outcome_rows(r)] for i in range(7)])
     if report.review_litigation is not None:
-        out += _r4(report.review_litigation)
+        rl = _blanks_as_zero(report.review_litigation, "review_litigation", blanks)
+        out += _with_blanks(_r4(rl), "R4", blanks,
+                            [f"review_litigation.{k}.{o}" for k in rl for o in OUTCOMES])
     out += _value_checks(report)
     return out
+
+
+R1_ROWS = ("new_received", "carried_over", "total_handled", "carried_forward")
+
+
+def _blanks_as_zero(table, prefix: str, blanks: set[str]):
+    if not blanks:
+        return table
+    names = APPLICANTS if prefix == "requests" else OUTCOMES
+    return {k: None if row is None else
+            [0.0 if v is None and f"{prefix}.{k}.{names[i]}" in blanks else v for i, v in enumerate(row)]
+            for k, row in table.items()}
+
+
+def _with_blanks(found: list[Finding], rule: str, blanks: set[str], cells: list[str]) -> list[Finding]:
+    """The rule's findings, and one saying which printed blanks it read as 0."""
+    used = [c for c in cells if c in blanks]
+    if not used:
+        return found
+    for f in found:
+        if f.severity == "error":
+            f.detail += " (blank cells read as 0)"
+    return found + [Finding("validate", rule, "warning",
+                            f"{rule} checked with {len(used)} blank cell(s) read as 0", used)]
 
 
 def _unchecked(rule: str, what: str, cells: list[str]) -> Finding:
@@ -39,7 +74,7 @@ def _unchecked(rule: str, what: str, cells: list[str]) -> Finding:
 
 def _r1(r) -> list[Finding]:
     out = []
-    keys = ("new_received", "carried_over", "total_handled", "carried_forward")
+    keys = R1_ROWS
     table = [r.get(k) or _NONE7 for k in keys]
     for i, col in enumerate(APPLICANT_LABELS):
         vals = [row[i] for row in table]
@@ -109,7 +144,7 @@ def _r4(rl) -> list[Finding]:
     for key, row in rl.items():
         if row is None:
             continue
-        cells = [f"review_litigation.{key}.{o}" for o in ("upheld", "corrected", "other", "pending", "total")]
+        cells = [f"review_litigation.{key}.{o}" for o in OUTCOMES]
         if None in row:
             out.append(_unchecked("R4", f"R4 {key}", [c for c, v in zip(cells, row) if v is None]))
             continue
