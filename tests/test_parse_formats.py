@@ -177,3 +177,13 @@ def test_cli_parse_jsonl_reads_txt_html_and_markdown(tmp_path):
                           str(FIXTURES / "report_2019_wuhan_style.html")], capture_output=True, text=True)
     records = [json.loads(line) for line in out.stdout.splitlines()]
     assert [r["parse_status"] for r in records] == ["inconsistent", "ok"]
+
+
+def test_format_is_decided_by_the_tables_not_by_a_phrase_in_the_prose():
+    """A pre-2019 report whose narrative mentions 政府集中采购 (a 2019 table-2 row) stays a legacy
+    report: its own tables (统计指标, 同意公开答复数) decide, not the phrase."""
+    text = (FIXTURES / "report_2016_legacy.txt").read_text(encoding="utf-8")
+    assert "政府集中采购" not in text
+    text = text.replace("\n", "\n本年度依法公开政府集中采购项目信息12条。\n", 3)
+    r = parse_text(text)
+    assert (r.format_version, r.parse_status) == ("legacy", "unsupported")

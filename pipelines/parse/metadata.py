@@ -45,10 +45,12 @@ def period_year(text: str, normalized: bool = False) -> Optional[int]:
     return int(m.group(1)) if m else None
 
 
-# Detection signatures (domain.md §1.5): content decides, the year is only a prior.
+# Detection signatures (docs/formats.md): the tables' own headers and row labels decide, the year
+# is only a prior. Words that prose uses too (政府集中采购, a 2019 table-2 row, is also what a
+# pre-2019 report's narrative says of its procurement) are no signature.
 SIGNATURES = {
     "2021": ("本年制发件数", "本年废止件数", "本年收费金额", "逾期未按收费通知要求缴纳费用"),
-    "2019": ("本年新制作数量", "对外公开总数量", "上一年项目数量", "政府集中采购"),
+    "2019": ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "采购项目数量"),
     "post2019": ("申请人情况", "自然人", "商业企业", "勾稽关系"),
     "legacy": ("统计指标", "同意公开答复数", "属于已主动公开范围数", "收费及减免", "一、概述"),
 }
