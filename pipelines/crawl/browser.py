@@ -44,7 +44,8 @@ class Rendered:
     states: list[str] = field(default_factory=list)   # the page's HTML after load and after each 下一页
     routed: int = 0                                   # requests handed to the gate
     skipped: int = 0                                  # requests aborted without a fetch
-    seconds: float = 0.0
+    seconds: float = 0.0                              # in all, launch included
+    launch_seconds: float = 0.0                       # starting Chromium and its profile
     error: Optional[str] = None
 
 
@@ -130,6 +131,7 @@ def render_list(url: str, gate: Gate, max_states: int = 20, timeout: float = 30.
                 profile, executable_path=chromium_path(), headless=True, args=CHROMIUM_FLAGS,
                 user_agent=gate.user_agent, service_workers="block", accept_downloads=False,
                 locale="zh-CN", timeout=timeout * 1000)
+            out.launch_seconds = time.monotonic() - t0
             try:
                 ctx.route("**/*", handle)
                 page = ctx.pages[0] if ctx.pages else ctx.new_page()

@@ -127,8 +127,10 @@ class CrawlResult:
     interrupted: bool = False
     per_source: dict = field(default_factory=dict)
     api_pages: int = 0                 # list pages read from a list API
+    api_seconds: float = 0.0           # reading them (the reports they link not included)
     rendered_states: int = 0           # list states rendered in the browser
     render_seconds: float = 0.0
+    render_launch_seconds: float = 0.0  # of render_seconds: starting the browser
     list_incomplete: list = field(default_factory=list)  # source_id, url, declared, linked
 
 
@@ -377,10 +379,12 @@ class _Crawler:
             while pages < cap:
                 url, method, form = api.request(page_no)
                 pages += 1
+                t0 = time.monotonic()
                 res, _, data, _ = self.get(url, "list", source, method=method, form=form)
                 self._count_page(source)
                 with self.lock:
                     self.result.api_pages += 1
+                    self.result.api_seconds += time.monotonic() - t0
                 if data is None:
                     break
                 got = read_api_page(page_text(data, res.charset), group.first_url)
@@ -414,6 +418,7 @@ class _Crawler:
         with self.lock:
             self.result.rendered_states += len(rendered.states)
             self.result.render_seconds += rendered.seconds
+            self.result.render_launch_seconds += rendered.launch_seconds
         if rendered.error and not rendered.states:
             self._fail(source.source_id, group.first_url, "render_failed", None, rendered.error)
             return
