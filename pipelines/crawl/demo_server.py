@@ -270,3 +270,19 @@ def serve_demo_portal(root: Optional[Path] = None, faults: Optional[dict[str, li
 
 def demo_start_urls(base: str) -> list[str]:
     return [base + p for p in DEMO_COLUMNS]
+
+
+if __name__ == "__main__":  # serve the demo portal until Ctrl-C: `python -m pipelines.crawl.demo_server`
+    import argparse
+
+    from pipelines.crawl.registry import DEMO_PORT
+
+    ap = argparse.ArgumentParser(description="serve the bundled demo portal on 127.0.0.1")
+    ap.add_argument("--port", type=int, default=DEMO_PORT)
+    args = ap.parse_args()
+    with serve_demo_portal(port=args.port) as base:
+        print(f"demo portal on {base}/index.html (Ctrl-C stops it)", flush=True)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            pass
