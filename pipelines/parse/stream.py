@@ -281,9 +281,11 @@ def values_between(stream: Stream, a: int, b: int) -> list[list[Tok]]:
     return [c for c in chunks if c]
 
 
-# Text that may stand between a row's numbers without ending them: table-3 column headings
-# (repeated at a page break), units, 合计, punctuation.
+# Text that may stand between a row's numbers without ending them: column headings of tables 2
+# and 3 (repeated at a page break, or printed inline: 「规章 本年制发0 本年废止0 现行有效0」), units,
+# 合计, punctuation.
 _IGNORABLE = re.compile(r"(?:申请人情况|自然人|法人或其他组织|商业企业|科研机构|社会公益组织|社会组织|法律服务机构|"
+                        r"本年制发|本年废止|现行有效|本年处理决定|本年收费金额|数量|"
                         r"其他|总计|合计|小计|项目|序号|单位|件数?|个|项|万元|元|人次|次|[^\u4e00-\u9fff])+")
 
 

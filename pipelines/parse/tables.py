@@ -188,23 +188,24 @@ def row_candidates(raw: RawRow, expected: int, where: str, findings: list[Findin
     rows whose token count is not the column count (none: the row cannot be read)."""
     if raw.kind == "soft":
         tokens = [t for t in raw.cells if t.strip()]
+        numeric = all(read_cell(t).kind == NUMBER for t in tokens)
+        # A space between numbers is a cell boundary when the row prints one token per cell; with
+        # more tokens than cells some spaces fell inside numbers (a PDF column cutting 「12」 in two);
+        # with fewer, the row runs digits together anyway, so a space may be a stray one
+        # (「500000 5」) as well as a boundary: splits under both readings are candidates. A cell
+        # boundary or text between two numbers is never inside one.
+        joinable = [g == SPACE for g in raw.gaps[1:]] if raw.gaps else [True] * (len(tokens) - 1)
         if len(tokens) == expected:
             return [read_values(tokens, where, findings, names)]
-        if any(read_cell(t).kind != NUMBER for t in tokens):
+        if not numeric:
             findings.append(Finding("parse", "cells", "error",
                                     f"{where}: {len(tokens)} values where {expected} were expected, not all of "
                                     "them numbers", [where]))
             return []
-        # a space may be a stray one inside a number (「500000 5」, a PDF column cutting 「12」 in two);
-        # a cell boundary or text between two numbers never is
-        joinable = [g == SPACE for g in raw.gaps[1:]] if raw.gaps else [True] * (len(tokens) - 1)
         try:
-            if len(tokens) > expected:
-                sols = digits.solve(tokens, expected, blocks, joinable=joinable)
-            else:
-                sols = digits.solve(tokens, expected, blocks)
-                if not sols and any(joinable):
-                    sols = digits.solve(tokens, expected, blocks, joinable=joinable)
+            sols = digits.solve(tokens, expected, blocks) if len(tokens) < expected else []
+            if any(joinable):
+                sols += [s for s in digits.solve(tokens, expected, blocks, joinable=joinable) if s not in sols]
         except digits.TooManySplits:
             findings.append(Finding("parse", "split-ambiguous", "error",
                                     f"{where}: the digits {' '.join(tokens)!r} have too many possible splits "
