@@ -46,7 +46,7 @@ FORMAT_VERSIONS = ("2021", "2019", "legacy")
 SCOPES = ("self", "jurisdiction")
 STATUSES = ("ok", "inconsistent", "partial", "unsupported", "not_a_report", "failed")
 STAGES = ("crawl", "extract", "parse", "validate", "load")
-SEVERITIES = ("error", "warning")
+SEVERITIES = ("error", "warning", "info")  # info: how a document was read (e.g. by OCR), no fault
 
 
 @dataclass

@@ -17,7 +17,9 @@ MAGIC = [
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole"),  # doc / xls / wps
     (b"{\\rtf", "rtf"),
     (b"\x89PNG", "png"), (b"\xff\xd8\xff", "jpeg"), (b"GIF8", "gif"),
+    (b"II*\x00", "tiff"), (b"MM\x00*", "tiff"),
 ]
+IMAGE_KINDS = ("png", "jpeg", "gif", "tiff", "bmp")  # read by OCR (extract/ocr.py)
 
 
 class ExtractError(Exception):
@@ -43,6 +45,8 @@ def sniff(data: bytes) -> str:
     for magic, kind in MAGIC:
         if head.startswith(magic):
             return kind
+    if _is_bmp(data):
+        return "bmp"
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "binary"
     probe = data[:4096].lower()
@@ -124,9 +128,11 @@ def extract(data: bytes, name: str = "", declared_charset: Optional[str] = None)
         if _garbled(text):
             raise ExtractError("the text decodes to mostly control or replacement characters", "E-encoding")
         return Extracted(text_to_rows(text), "text", findings=_damage_findings(data, declared_charset))
-    if kind in ("png", "jpeg", "gif"):
-        raise ExtractError(f"an image ({kind}): image-only reports need OCR, which is not done",
-                           "E-image", status="unsupported")
+    if kind in IMAGE_KINDS:
+        from pipelines.extract import limits
+        from pipelines.extract.ocr import image_to_rows
+
+        return image_to_rows(data, kind, limits.Deadline())
     if kind == "binary":
         raise ExtractError("binary data that is no known document format", "E-binary")
     return extract_binary(data, kind, name)
@@ -149,7 +155,13 @@ def extract_binary(data: bytes, kind: str, name: str = "", depth: int = 0) -> Ex
         zf = limits.open_zip(data)
         names = set(zf.namelist())
         if main_part(zf).startswith("word/") and main_part(zf) in names:
-            return Extracted(docx_to_rows(zf), "docx")
+            rows = docx_to_rows(zf)
+            from pipelines.extract.ocr import docx_scans, images_to_rows
+
+            scans = docx_scans(zf, main_part(zf), rows)
+            if scans:  # a Word file that only wraps page images: a scan
+                return images_to_rows(scans, "docx", deadline, rows)
+            return Extracted(rows, "docx")
         if "xl/workbook.xml" in names:
             return xlsx_to_rows(data, deadline)
         if "mimetype" in names and limits.read_member(zf, "mimetype").startswith(
@@ -197,6 +209,14 @@ def extract_binary(data: bytes, kind: str, name: str = "", depth: int = 0) -> Ex
 
         return converted_to_rows(data, "rtf", "rtf", deadline)
     raise ExtractError(f"a {kind} document: no reader for it", f"E-format-{kind}", status="unsupported")
+
+
+def _is_bmp(data: bytes) -> bool:
+    """A Windows bitmap: 'BM', the file size, and a known DIB header size (text can start with BM)."""
+    if len(data) < 26 or not data.startswith(b"BM"):
+        return False
+    size = int.from_bytes(data[2:6], "little")
+    return (size == 0 or abs(size - len(data)) <= 16) and int.from_bytes(data[14:18], "little") in (12, 40, 52, 56, 64, 108, 124)
 
 
 def _meta_charset(data: bytes) -> Optional[str]:

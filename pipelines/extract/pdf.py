@@ -11,8 +11,10 @@
   rules reaches the parser as runs of numbers it can solve). Lines of one paragraph are
   joined again: a line that runs to the right margin continues in an unindented next line.
   Page numbers in the top or bottom margin are dropped.
-- No text layer at all (a scanned 「图片版」 report): `unsupported`, E-pdf-no-text. Pages
-  without text among pages with text: a warning naming them.
+- Pages without a text layer (a scanned 「图片版」 report, or scanned pages among text pages)
+  are rendered and read by OCR (`extract/ocr.py`). When no OCR engine is installed, a fully
+  scanned PDF is `unsupported` with a finding naming the missing engine; scanned pages among
+  text pages get a warning naming them.
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from typing import Optional
 
 from pipelines.extract import ExtractError, Extracted
 from pipelines.extract.limits import MAX_PDF_PAGES, Deadline
-from pipelines.parse.cells import Row, is_value
+from pipelines.parse.cells import GridRow, Row, is_value
 from pipelines.record import Finding
 
 EDGE_TOL = 2.0  # points: cell edges closer than this are one edge
@@ -102,20 +104,48 @@ def pdf_to_rows(data: bytes, deadline: Deadline) -> Extracted:
                 textless.append(number)
                 read = Page()
             pages.append(read)
-    if len(textless) == len(pages):
-        raise ExtractError(f"a PDF without a text layer ({len(pages)} page(s) of images, a scanned report): "
-                           "OCR is not done", "E-pdf-no-text", status="unsupported")
+    scanned = bool(textless) and len(textless) == len(pages)
+    if textless:
+        textless, unread_why = _ocr_pages(data, textless, pages, deadline, findings)
+        if scanned and len(textless) == len(pages):
+            raise ExtractError(f"a PDF without a text layer ({len(pages)} page(s) of images, a scanned report) "
+                               f"that could not be read by OCR: {unread_why}", unread_why.rule, unread_why.status)
+        if scanned and not any(p.items for p in pages):
+            raise ExtractError(f"a PDF without a text layer ({len(pages)} page(s) of images) in which OCR "
+                               "found no text", "E-pdf-no-text", status="unsupported")
     if len(broken) == len(pages):
         raise ExtractError(f"no page of the PDF could be read: {broken[0]}", "E-pdf-corrupt")
     if textless:
         findings.append(Finding("extract", "E-pdf-page-no-text", "warning",
                                 f"page(s) {', '.join(map(str, textless))} have no text layer (images); "
-                                "their content is not read"))
+                                f"their content is not read: {unread_why}"))
     if broken:
         findings.append(Finding("extract", "E-pdf-page-broken", "warning",
                                 f"page(s) could not be read: {'; '.join(broken)}"))
     rows = join_pages(pages, findings)
+    if scanned:
+        from pipelines.extract.ocr import grid_rows
+
+        rows = grid_rows(rows)  # every table came from a ruled grid in the image
     return Extracted(rows, "pdf", findings=findings)
+
+
+def _ocr_pages(data: bytes, numbers: list[int], pages: list[Page], deadline: Deadline,
+               findings: list[Finding]) -> tuple[list[int], Optional[ExtractError]]:
+    """Pages without a text layer (scans) read by OCR in place; the pages still unread and why."""
+    from pipelines.extract import ocr
+
+    todo = numbers[:ocr.MAX_OCR_PAGES]
+    try:
+        read, found = ocr.ocr_pages(ocr.render_pdf_pages(data, todo), deadline, "a PDF", todo)
+    except ExtractError as e:
+        return numbers, e
+    for n, page in read.items():
+        pages[n - 1] = page
+    findings.extend(found)
+    rest = [n for n in numbers if n not in read]
+    return rest, (ExtractError(f"over the {ocr.MAX_OCR_PAGES} pages read by OCR", "E-ocr-pages-cut",
+                               status="partial") if rest else None)
 
 
 def read_page(page) -> Optional[Page]:
@@ -250,8 +280,8 @@ def join_pages(pages: list[Page], findings: Optional[list[Finding]] = None) -> l
     rows: list[Row] = []
     previous: Optional[Line] = None
     for item in items:
-        if isinstance(item, Table):
-            rows.extend(row for row in item.rows if any(row))
+        if isinstance(item, Table):  # a ruled table: exact positions, as every reader's grids
+            rows.extend(row if isinstance(row, GridRow) else GridRow(row) for row in item.rows if any(row))
             previous = None
             continue
         if previous is not None and _continues(previous, item):

@@ -19,7 +19,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
                 "issuer": pl.Utf8, "year": pl.Int32, "format_version": pl.Utf8, "scope": pl.Utf8,
                 "parse_status": pl.Utf8, "adcode": pl.Utf8, "province": pl.Utf8, "prefecture": pl.Utf8,
                 "county": pl.Utf8, "admin_level": pl.Utf8, "body_kind": pl.Utf8, "n_findings": pl.Int32,
-                "loaded_at": pl.Datetime("us")},
+                "loaded_at": pl.Datetime("us"), "read_by_ocr": pl.Boolean},
     "report_documents": {"report_id": pl.Utf8, "document_id": pl.Utf8, "url": pl.Utf8, "parse_status": pl.Utf8,
                          "numbers_hash": pl.Utf8},
     "active_disclosure": {"report_id": pl.Utf8, "item": pl.Utf8, "metric": pl.Utf8, "value": pl.Float64},
@@ -71,6 +71,11 @@ def copy_row(report: Report, doc: DocumentInfo) -> dict:
             "parse_status": report.parse_status, "numbers_hash": numbers_hash(report)}
 
 
+def read_by_ocr(report: Report) -> bool:
+    """The extract stage's `ocr` finding marks a document read from page images."""
+    return any(f.stage == "extract" and f.rule == "ocr" for f in report.findings)
+
+
 def documents_frame(docs: Iterable[DocumentInfo]) -> pl.DataFrame:
     return pl.DataFrame([vars(d) for d in docs], schema=SCHEMAS["documents"]).unique("document_id", keep="last")
 
@@ -96,7 +101,7 @@ def frames(items: Iterable[tuple[Report, DocumentInfo]],
             "province": geo.province, "prefecture": geo.prefecture, "county": geo.county,
             "admin_level": geo.admin_level, "body_kind": geo.body_kind,
             "n_findings": len(report.findings) + len(geo.findings),
-            "loaded_at": now})
+            "loaded_at": now, "read_by_ocr": read_by_ocr(report)})
         rows["report_documents"].append(copy_row(report, doc))
         if report.active is not None:
             for item, metric, v in report.active.cells():
