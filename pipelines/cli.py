@@ -52,6 +52,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--year", type=int, help="the year of the per-year sections (default: the latest)")
     p.set_defaults(func=cmd_report)
 
+    p = sub.add_parser("site", help="write the static exploration site (no server or network needed to read it)")
+    p.add_argument("dir", nargs="?", type=Path, help="output folder (default: data/site)")
+    p.add_argument("--serve", action="store_true", help="then serve it on http://127.0.0.1:PORT/")
+    p.add_argument("--port", type=int, default=8000, help="with --serve (0: any free port)")
+    p.add_argument("--no-build", action="store_true", help="with --serve: serve the folder as it is")
+    p.add_argument("--no-copies", action="store_true", help="leave the stored copies of the documents out")
+    p.set_defaults(func=cmd_site)
+
     p = sub.add_parser("query", help="run a SQL query against the warehouse (read-only) and print a table")
     p.add_argument("sql")
     p.set_defaults(func=cmd_query)
@@ -153,7 +161,8 @@ def cmd_demo(args) -> int:
     if not ok:
         print("zfxxgk demo: the run failed; see `zfxxgk ui` (Runs) for its logs", file=sys.stderr)
         return 1
-    return cmd_stats(args)
+    code = cmd_stats(args)
+    return code or write_site(None)
 
 
 def with_reader(command: str, work) -> int:
@@ -194,6 +203,38 @@ def cmd_report(args) -> int:
     from pipelines.stats.page import write_page
 
     return with_reader("report", lambda conn: print(f"wrote {write_page(conn, args.out, year=args.year)}"))
+
+
+def write_site(out: Path | None, copies: bool = True) -> int:
+    from pipelines.site import build_site, default_site_dir
+
+    out = out or default_site_dir()
+
+    def work(conn) -> None:
+        r = build_site(conn, out, copies=copies)
+        print(f"wrote the site to {r.path} ({r.reports:,} reports, {r.issuers:,} issuers, {r.files:,} data files, "
+              f"{r.seconds:.1f} s); open {r.path / 'index.html'} or run `zfxxgk site {out} --serve`")
+
+    try:
+        return with_reader("site", work)
+    except FileExistsError as e:
+        print(f"zfxxgk site: {e}", file=sys.stderr)
+        return 1
+
+
+def cmd_site(args) -> int:
+    from pipelines.site import default_site_dir, serve
+
+    out = args.dir or default_site_dir()
+    if not (args.serve and args.no_build):
+        code = write_site(out, copies=not args.no_copies)
+        if code or not args.serve:
+            return code
+    if not (out / "index.html").exists():
+        print(f"zfxxgk site: no site in {out}", file=sys.stderr)
+        return 1
+    serve(out, args.port, ready=lambda url: print(f"Serving {out} on {url} (Ctrl-C stops)", flush=True))
+    return 0
 
 
 def cmd_query(args) -> int:
