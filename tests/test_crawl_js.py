@@ -58,6 +58,17 @@ def test_static_pages_say_they_are_short_and_name_their_apis():
     assert api.request(2)[0] == "http://h/zfxxgk/bmnb/jyj/list.json?size=4&page=2"
 
 
+def test_hanweb_datastore_without_its_proxy_url_is_short():
+    # a jpage list declaring 8 records, 3 in the page's datastore, and no dataproxy.jsp URL to ask
+    records = "".join(f'<record><![CDATA[<li><a href="/art/2024/1/{i}/art_9_{i}.html">某县单位{i}2023年政府信息公开'
+                      f'工作年度报告</a></li>]]></record>' for i in range(1, 4))
+    html = (f'<html><body><div id="9"><script type="text/xml"><datastore><recordset>{records}</recordset>'
+            '</datastore></script></div><script>$("#9").jpage({perPage: 3, totalRecord: 8});</script></body></html>')
+    page = discover_list(html, "http://h/col/col9/index.html", "http://h/col/col9/index.html")
+    assert page.declared == 8 and len(page.entries) == 3 and len(page.reports) == 3
+    assert page.hanweb is not None and page.hanweb.requests(10) == []
+
+
 def test_api_answers_read_back_into_links():
     got = read_api_page(json.dumps({"code": 200, "data": {"total": 20, "list": [
         {"doctitle": "某局2022年政府信息公开工作年度报告", "docpuburl": "/a/t20230110_1.html"},
