@@ -46,8 +46,7 @@ def test_static_pages_say_they_are_short_and_name_their_apis():
     assert (api.family, api.method, api.url) == ("trs", "POST", "http://h/trsapi/search/doclist")
     assert (api.page_key, api.size_key, api.size, api.first_page) == ("page", "pagesize", 10, 1)
     assert api.params == {"channelid": "34567", "siteid": "12", "pagesize": "10", "order": "-docreltime"}
-    assert api.request(2) == ("http://h/trsapi/search/doclist", "POST",
-                              {**api.params, "page": "2"})
+    assert api.request(2) == ("http://h/trsapi/search/doclist", "POST", {**api.params, "page": "2"}, None)
 
     jyj = discover_list(_page(DEMO_SCRIPT_COLUMNS[1]), jyj_url, jyj_url)
     # an empty <ul data-url="/zfxxgk/bmnb/jyj/list.json">, fetched with "?page=" + p + "&size=4"
@@ -56,6 +55,41 @@ def test_static_pages_say_they_are_short_and_name_their_apis():
     [api] = find_list_apis(_page(DEMO_SCRIPT_COLUMNS[1]), jyj_url, jyj.data_urls)
     assert (api.family, api.method, api.page_key, api.size) == ("json", "GET", "page", 4)
     assert api.request(2)[0] == "http://h/zfxxgk/bmnb/jyj/list.json?size=4&page=2"
+
+
+def test_trsapi_call_with_a_json_body(tmp_path):
+    """`$.ajax({url, type: "post", contentType: "application/json", data: JSON.stringify({...})})`: the
+    replay POSTs the same JSON object, page by page, through the crawler."""
+    page = ("<html><body><ul>" + "".join(f'<li><a href="/c/t2024011{i}_{i}.html">某局{2024 - i}年政府信息公开工作年度报告'
+                                         f"</a></li>" for i in range(1, 3)) + "</ul><span>共 5 条</span>"
+            '<script>var cid = "88"; function more(p) { $.ajax({url: "/trsapi/gov/list", type: "post", '
+            'contentType: "application/json", data: JSON.stringify({channelId: cid, pageNo: p, pageSize: 2}), '
+            "success: draw}); }</script></body></html>")
+    [api] = find_list_apis(page, "http://h/c/index.html", [])
+    assert (api.family, api.method, api.json_body, api.page_key, api.size) == ("trs", "POST", True, "pageNo", 2)
+    assert api.params == {"channelId": "88", "pageSize": "2"}
+    assert api.request(3)[2:] == (b'{"channelId": "88", "pageSize": 2, "pageNo": 3}', "application/json")
+    bodies = []
+
+    def trsapi(handler, body):
+        bodies.append((handler.headers.get("Content-Type"), json.loads(body)))
+        n = json.loads(body)["pageNo"]
+        rows = [{"title": f"某局{2024 - i}年政府信息公开工作年度报告", "url": f"/c/t2024011{i}_{i}.html"}
+                for i in range(1, 6)][(n - 1) * 2: n * 2]
+        return 200, {"Content-Type": "application/json"}, json.dumps({"data": {"total": 5, "rows": rows}}).encode()
+
+    (tmp_path / "robots.txt").write_text("")
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "index.html").write_text(page, encoding="utf-8")
+    for i in range(1, 6):
+        (tmp_path / "c" / f"t2024011{i}_{i}.html").write_text(f"<html><body><div id='zoom'><p>某局{2024 - i}年"
+                                                             "政府信息公开工作年度报告</p></div></body></html>",
+                                                             encoding="utf-8")
+    with serve_demo_portal(tmp_path, faults={}, routes={"/trsapi/gov/list": trsapi}) as portal:
+        res = crawl([portal.url("/c/index.html")], tmp_path / "d", CrawlConfig(min_interval=0.01, **FAST))
+    assert not res.failures and len(res.docs) == 5
+    assert [(t, b["pageNo"]) for t, b in bodies] == [("application/json", 1), ("application/json", 2),
+                                                      ("application/json", 3)]
 
 
 def test_hanweb_datastore_without_its_proxy_url_is_short():

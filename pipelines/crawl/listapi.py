@@ -2,7 +2,8 @@
 
 Recognised (the parameters must be in the page; nothing is guessed from the CMS's name alone):
 - TRS search / trsapi calls written as an object literal, as `$.ajax` takes one:
-  `{url: "/trsapi/search/doclist", type: "POST", data: {channelid: "34567", page: 1, pagesize: 10}}`,
+  `{url: "/trsapi/search/doclist", type: "POST", data: {channelid: "34567", page: 1, pagesize: 10}}`
+  (a form), or with `contentType: "application/json", data: JSON.stringify({...})` (a JSON body),
   and `$.post(url, {...})` / `$.getJSON(url, {...})`;
 - JSON list endpoints: an empty list container's `data-url` (or a literal `.json` / `/api/` URL)
   that the script fetches with a page parameter appended (`url + "?page=" + p + "&size=4"`).
@@ -35,7 +36,8 @@ _NOT_LIST = re.compile(r"count|visit|hits|/tj/|stat|suggest|login|captcha", re.I
 
 _OBJ_URL = re.compile(r"""\burl\s*:\s*(["'])([^"']+)\1""")
 _OBJ_METHOD = re.compile(r"""\b(?:type|method)\s*:\s*["'](post|get)["']""", re.I)
-_OBJ_DATA = re.compile(r"""\bdata\s*:\s*\{([^{}]*)\}""")
+_OBJ_DATA = re.compile(r"""\bdata\s*:\s*(JSON\.stringify\(\s*)?\{([^{}]*)\}""")
+_OBJ_JSON_TYPE = re.compile(r"""\bcontentType\s*:\s*["']application/json""", re.I)
 _JQ_CALL = re.compile(r"""\$\.(post|getJSON|get)\(\s*(["'])([^"']+)\2\s*(?:,\s*\{([^{}]*)\})?""")
 _PAIR = re.compile(r"""["']?([A-Za-z_$][\w$]*)["']?\s*:\s*("[^"]*"|'[^']*'|-?\d+(?:\.\d+)?|[A-Za-z_$][\w$.]*)""")
 _VAR = re.compile(r"""\b(?:var|let|const)\s+([A-Za-z_$][\w$]*)\s*=\s*("[^"]*"|'[^']*'|-?\d+)""")
@@ -54,16 +56,21 @@ class ListApi:
     size_key: Optional[str] = None
     size: Optional[int] = None
     first_page: int = 1
+    json_body: bool = False          # POST the parameters as a JSON object, not a form
     evidence: str = ""               # what in the page it was read from
 
-    def request(self, page: int) -> tuple[str, str, Optional[dict[str, str]]]:
-        """(url, method, form) of one page of the list."""
-        params = dict(self.params)
+    def request(self, page: int) -> tuple[str, str, Optional[dict[str, str] | bytes], Optional[str]]:
+        """(url, method, body, content type) of one page of the list: a form (dict) or JSON bytes."""
+        params: dict = dict(self.params)
         if self.page_key:
             params[self.page_key] = str(page)
+        if self.method == "POST" and self.json_body:
+            typed = {k: int(v) if isinstance(v, str) and v.isdigit() and (k == self.page_key or k == self.size_key)
+                     else v for k, v in params.items()}
+            return self.url, "POST", json.dumps(typed, ensure_ascii=False).encode("utf-8"), "application/json"
         if self.method == "POST":
-            return self.url, "POST", params
-        return (_with_query(self.url, params) if params else self.url), "GET", None
+            return self.url, "POST", params, None
+        return (_with_query(self.url, params) if params else self.url), "GET", None, None
 
     def last_page(self, total: Optional[int]) -> Optional[int]:
         if total is None or not self.size:
@@ -137,9 +144,10 @@ def find_list_apis(html: str, page_url: str, data_urls: list[str]) -> list[ListA
         if data is None:
             continue
         base, query = _split_url(urljoin(page_url, m.group(2)))
-        pairs = query + _PAIR.findall(data.group(1))
+        pairs = query + _PAIR.findall(data.group(2))
         api = _from_params("", base, method.group(1) if method else "GET", pairs, variables, f"url: {m.group(2)!r} + data")
         api.family = _family(base, api.params)
+        api.json_body = api.method == "POST" and bool(data.group(1) or _OBJ_JSON_TYPE.search(window))
         keep(api)
     for m in _JQ_CALL.finditer(scripts):
         base, query = _split_url(urljoin(page_url, m.group(3)))

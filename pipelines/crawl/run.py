@@ -377,10 +377,10 @@ class _Crawler:
         for api in find_list_apis(group.html or "", group.first_url, group.data_urls):
             page_no, idle = api.first_page, 0
             while pages < cap:
-                url, method, form = api.request(page_no)
+                url, method, body, body_type = api.request(page_no)
                 pages += 1
                 t0 = time.monotonic()
-                res, _, data, _ = self.get(url, "list", source, method=method, form=form)
+                res, _, data, _ = self.get(url, "list", source, method=method, form=body, content_type=body_type)
                 self._count_page(source)
                 with self.lock:
                     self.result.api_pages += 1
