@@ -69,8 +69,11 @@ def unavailable() -> Optional[str]:
     return None
 
 
-def render_list(url: str, gate: Gate, max_states: int = 20, timeout: float = 30.0, settle: float = 0.15) -> Rendered:
-    """Load `url`, then click 下一页 until it is gone, the list stops changing, or `max_states`."""
+def render_list(url: str, gate: Gate, max_states: int = 20, timeout: float = 30.0, settle: float = 0.15,
+                max_requests: int = 300) -> Rendered:
+    """Load `url`, then click 下一页 until it is gone, the list stops changing, or `max_states`.
+    A page asking for more than `max_requests` gets its further requests refused (a polling or
+    runaway script costs the host no more than that)."""
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
@@ -92,6 +95,11 @@ def render_list(url: str, gate: Gate, max_states: int = 20, timeout: float = 30.
         if why:
             out.skipped += 1
             gate.skipped(req.url, req.method, why)
+            route.abort("blockedbyclient")
+            return
+        if out.routed >= max_requests:
+            out.skipped += 1
+            gate.skipped(req.url, req.method, f"over the {max_requests}-request limit of one rendered list")
             route.abort("blockedbyclient")
             return
         out.routed += 1
