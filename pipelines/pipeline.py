@@ -18,7 +18,7 @@ from typing import Iterable, Iterator, Optional
 from pipelines import warehouse
 from pipelines.crawl.local import expand_paths, local_document
 from pipelines.parse import parse_document
-from pipelines.warehouse import models
+from pipelines.warehouse import transform
 
 # documents per transaction: ~25 MB of records, few enough DELETE scans at 100k reports
 # (ZFXXGK_LOAD_BATCH overrides it: the kill tests use small batches to land inside many)
@@ -86,6 +86,8 @@ def load_local(paths: Iterable[Path], db: Path | None = None, workers: Optional[
             total.loaded += lr.loaded
             total.failed += lr.failed
             total.kept_other_copy += lr.kept_other_copy
-        models.build_all(conn)
+    # dbt opens the file itself: ours is closed first, and reopened to publish what dbt built
+    transform.build_models(db, memory_limit=DUCKDB_MEMORY)
+    with warehouse.connect(db) as conn:
         warehouse.publish(conn, db)
     return total

@@ -19,7 +19,7 @@ import pytest
 
 from pipelines import warehouse
 from pipelines.record import OUTCOME_ROWS, Active, Report
-from pipelines.warehouse import models
+from pipelines.warehouse import transform
 from pipelines.warehouse.frames import DocumentInfo
 
 DENIED = ("state_secret", "law_prohibited", "security_stability", "third_party", "internal_affairs",
@@ -54,7 +54,8 @@ def doc(name: str, source: str | None) -> DocumentInfo:
 
 @pytest.fixture(scope="module")
 def conn(tmp_path_factory):
-    conn = warehouse.connect(tmp_path_factory.mktemp("wh") / "w.duckdb")
+    db = tmp_path_factory.mktemp("wh") / "w.duckdb"
+    conn = warehouse.connect(db)
     warehouse.upsert_sources(conn, [
         {"source_id": "fz", "name": "福州市人民政府", "start_url": "http://127.0.0.1/fz", "adcode": "350100",
          "admin_level": "prefecture"},
@@ -86,7 +87,9 @@ def conn(tmp_path_factory):
     ]
     result = warehouse.load_reports(conn, items)
     assert result.loaded == len(items) and not result.failed
-    models.build_all(conn)
+    conn.close()
+    transform.build_models(db)
+    conn = warehouse.connect(db, read_only=True)
     yield conn
     conn.close()
 
@@ -220,11 +223,14 @@ def test_coverage_and_quality(conn):
 
 
 def test_fee_outliers_flag_yuan_typed_into_wan_yuan(tmp_path):
-    conn = warehouse.connect(tmp_path / "fees.duckdb")
+    db = tmp_path / "fees.duckdb"
+    conn = warehouse.connect(db)
     fees = {"山海关区人民政府": 1.5, "阿城区人民政府": 2.0, "义马市人民政府": 3.0, "细河区人民政府": 2.5,
             "海淀区人民政府": 4.0, "浦东新区人民政府": 25000.0}  # the last: 2.5 万元 typed as 元
     warehouse.load_reports(conn, [(make_report(n, 2021, fee=v), doc(n, None)) for n, v in fees.items()])
-    models.build_all(conn)
+    conn.close()
+    transform.build_models(db)
+    conn = warehouse.connect(db, read_only=True)
     rows = conn.execute("SELECT issuer, fees_10k_yuan, level_median, level_reports, fees_if_yuan "
                         "FROM fee_outliers").fetchall()
     assert rows == [("浦东新区人民政府", 25000.0, 2.75, 6, 2.5)]  # median of 1.5 2 2.5 3 4 25000

@@ -637,7 +637,7 @@ def load_crawl(parsed: ParsedCrawl, db_path: Optional[Path] = None, build_models
     """Write one crawl into the warehouse (the only step that opens DuckDB), then mark its
     documents as loaded in the crawl state."""
     from pipelines import warehouse
-    from pipelines.warehouse import models
+    from pipelines.warehouse import transform
 
     result = parsed.crawl
     with warehouse.connect(db_path) as conn:
@@ -654,8 +654,9 @@ def load_crawl(parsed: ParsedCrawl, db_path: Optional[Path] = None, build_models
                       " ".join(s.source_id for s in result.sources), result.list_pages, len(result.docs),
                       result.downloaded, result.not_modified, result.requests_sent, result.bytes_received,
                       len(result.failures), lr.loaded, result.interrupted])
-        if build_models:
-            models.build_all(conn)
+    if build_models:
+        transform.build_models(db_path)  # dbt opens the file itself, so after ours is closed
+        with warehouse.connect(db_path) as conn:
             warehouse.publish(conn, db_path)
     failed = {d for d, _ in lr.failed}
     state = CrawlState(result.data_dir)

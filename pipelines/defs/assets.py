@@ -1,22 +1,28 @@
-"""Assets by layer (PUDL naming): raw__ → core__ → out__ (one asset per SQL model).
+"""Assets by layer (PUDL naming): raw__ → core__ (one asset per warehouse table) → out__ (one asset
+per dbt model of sql/) → the published copy.
 
-Crawl, parse and load are partitioned by source; the SQL models and the published copy are
-built over the whole warehouse. Each asset calls the plain stage functions and reports counts.
+Crawl, parse and load are partitioned by source; the dbt models and the published copy are built
+over the whole warehouse. Each asset calls the plain stage functions and reports counts.
 """
+import json
+import re
+import shutil
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
+from typing import Any, Mapping
 
 import dagster as dg
+from dagster_dbt import (DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject,
+                         dbt_assets)
 
 from pipelines import warehouse as warehouse_mod
 from pipelines.crawl.registry import load_registry, resolved, select
 from pipelines.crawl.run import CrawlResult, ParsedCrawl, crawl, load_crawl, parse_crawl
-from pipelines.warehouse import models as sql_models
+from pipelines.warehouse import transform
 
 from pipelines.defs.partitions import source_partitions
 from pipelines.defs.resources import CrawlerResource, DataDirResource, WarehouseResource
-
 
 @dg.asset(group_name="raw", partitions_def=source_partitions, pool="crawl",
           freshness_policy=dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=36),
@@ -47,46 +53,118 @@ def core__parsed_reports(raw__source_crawl: CrawlResult) -> dg.Output[ParsedCraw
                                        **{f"status_{k}": v for k, v in sorted(statuses.items())}})
 
 
-@dg.asset(group_name="core", partitions_def=source_partitions, pool="duckdb",
-          description="The warehouse tables of spec/warehouse.md for this source's reports, each report "
-                      "written in one transaction; crawl failures as findings; the fetch log.")
-def core__warehouse_tables(core__parsed_reports: ParsedCrawl, warehouse: WarehouseResource) -> dg.MaterializeResult:
+# ---------------------------------------------------------------- the dbt project and the core tables
+
+DBT_PROJECT = DbtProject(project_dir=transform.PROJECT_DIR,
+                         target_path=transform.TARGET_DIR.relative_to(transform.PROJECT_DIR))
+# The manifest is made by `dbt parse` (no database, no network: the project has no dbt packages) when
+# the code location loads and a file of the project is newer than it (always so under `dagster dev`).
+if transform.manifest_is_stale():
+    transform.parse()
+
+
+class Translator(DagsterDbtTranslator):
+    """dbt sources are the core tables (core__<table>, written by core__warehouse_tables); models are
+    out__<model>, grouped by their folder of sql/ (out_staging, out_marts)."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return dg.AssetKey(f"core__{dbt_resource_props['name']}")
+        return dg.AssetKey(f"out__{dbt_resource_props['name']}")
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str:
+        if dbt_resource_props["resource_type"] == "source":
+            return "core"
+        return f"out_{dbt_resource_props['fqn'][1]}"
+
+
+TRANSLATOR = Translator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True,
+                                                              enable_source_tests_as_checks=True))
+
+
+def load_manifest() -> dict:
+    """The manifest, each test of a source attached to the source it tests: dbt records the attached
+    node of model tests only, and dagster-dbt needs it to make a test with two parents (a
+    relationship, or a rule over the reports marked ok) an asset check of its table."""
+    manifest = json.loads(DBT_PROJECT.manifest_path.read_text(encoding="utf-8"))
+    for node in manifest["nodes"].values():
+        if node["resource_type"] == "test" and not node.get("attached_node"):
+            tested = re.search(r"source\('(\w+)', '(\w+)'\)", node.get("test_metadata", {}).get("kwargs", {}).get("model", ""))
+            if tested:
+                node["attached_node"] = f"source.{node['package_name']}.{tested[1]}.{tested[2]}"
+    return manifest
+
+
+MANIFEST = load_manifest()
+
+
+def core_table_specs() -> list[dg.AssetSpec]:
+    """One spec per dbt source of sql/sources.yml, with its description and column docs from there."""
+    manifest = MANIFEST
+    specs = []
+    for uid, props in sorted(manifest["sources"].items()):
+        spec = TRANSLATOR.get_asset_spec(manifest, uid, DBT_PROJECT)
+        metadata = {k: v for k, v in spec.metadata.items() if not k.startswith("dagster_dbt")}
+        specs.append(dg.AssetSpec(spec.key, group_name="core", description=spec.description, metadata=metadata,
+                                  partitions_def=source_partitions, kinds={"duckdb"},
+                                  deps=[core__parsed_reports.key]))
+    return specs
+
+
+CORE_TABLE_SPECS = core_table_specs()
+
+
+@dg.multi_asset(name="core__warehouse_tables", specs=CORE_TABLE_SPECS, pool="duckdb",
+                ins={"core__parsed_reports": dg.AssetIn()},
+                description="This source's reports loaded into the warehouse tables, one transaction per "
+                            "report; crawl failures as findings; the fetch log and the crawl run.")
+def core__warehouse_tables(core__parsed_reports: ParsedCrawl, warehouse: WarehouseResource):
     result = load_crawl(core__parsed_reports, Path(warehouse.path), build_models=False)
-    return dg.MaterializeResult(metadata={"loaded": result.loaded, "load_failures": len(result.failed),
-                                          "kept_other_copy": result.kept_other_copy})
+    with warehouse.get_connection(read_only=True) as conn:
+        for spec in CORE_TABLE_SPECS:
+            table = spec.key.path[-1].removeprefix("core__")
+            rows = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            extra = {"loaded": result.loaded, "load_failures": len(result.failed),
+                     "kept_other_copy": result.kept_other_copy} if table == "reports" else {}
+            yield dg.MaterializeResult(asset_key=spec.key, metadata={"rows": rows, **extra})
 
 
-def model_asset(model: sql_models.Model) -> dg.AssetsDefinition:
-    deps = [dg.AssetKey(f"out__{d}") for d in model.deps] or [core__warehouse_tables.key]
-
-    @dg.asset(name=f"out__{model.name}", group_name=f"out_{model.layer}", deps=deps, pool="duckdb",
-              description=model.description or model.name, metadata={"sql": str(model.path)})
-    def _asset(warehouse: WarehouseResource) -> dg.MaterializeResult:
-        with warehouse.get_connection() as conn:
-            rows = sql_models.build_model(conn, model)
-        return dg.MaterializeResult(metadata={"rows": rows, "kind": model.kind})
-
-    return _asset
+# ---------------------------------------------------------------- the dbt models
 
 
-def published_warehouse_asset(model_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
-    @dg.asset(name="out__published_warehouse", group_name="out_published", deps=model_keys, pool="duckdb",
-              description="A read-only copy of the warehouse, swapped in atomically, that users query "
-                          "(zfxxgk query/stats) while the next load writes the live file.")
-    def _asset(warehouse: WarehouseResource) -> dg.MaterializeResult:
-        with warehouse.get_connection() as conn:
-            path = warehouse_mod.publish(conn, warehouse.path)
-        return dg.MaterializeResult(metadata={"path": str(path), "bytes": path.stat().st_size})
-
-    return _asset
+class DbtBuildConfig(dg.Config):
+    full_refresh: bool = False  # rebuild incremental models (report_metrics) from scratch
 
 
-def sql_model_assets() -> list[dg.AssetsDefinition]:
-    """One asset per SQL model, then the published copy that depends on all of them."""
-    models = sql_models.discover()
-    assets = [model_asset(models[n]) for n in sql_models.build_order(models)]
-    return [*assets, published_warehouse_asset([a.key for a in assets])]
+@dbt_assets(manifest=MANIFEST, project=DBT_PROJECT, dagster_dbt_translator=TRANSLATOR,
+            name="sql_models", pool="duckdb")
+def sql_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource,
+               config: DbtBuildConfig):
+    """`dbt build` of the selected models and their tests (as asset checks), on this run's warehouse."""
+    warehouse_mod.connect(warehouse.path).close()  # waits for a writer outside Dagster; applies pending DDL
+    # Each run's artefacts in their own folder, seeded with the project's partial parse (speed), removed after.
+    run_dir = transform.DBT_DIR / "runs" / context.run.run_id
+    run_dir.mkdir(parents=True, exist_ok=True)
+    if (transform.TARGET_DIR / "partial_parse.msgpack").exists():
+        shutil.copy(transform.TARGET_DIR / "partial_parse.msgpack", run_dir)
+    args = ["build", "--exclude-resource-type", "unit_test",  # they test the SQL, not the data: tests/test_dbt.py
+            "--vars", json.dumps(transform.dbt_vars(Path(warehouse.path))),
+            *(["--full-refresh"] if config.full_refresh else [])]
+    try:
+        yield from dbt.cli(args, context=context, target_path=run_dir).stream()
+    finally:
+        shutil.rmtree(run_dir, ignore_errors=True)
+
+
+@dg.asset(name="out__published_warehouse", group_name="out_published", deps=list(sql_models.keys),
+          pool="duckdb",
+          description="A read-only copy of the warehouse, swapped in atomically, that users query "
+                      "(zfxxgk query/stats) while the next load writes the live file.")
+def out__published_warehouse(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    with warehouse.get_connection() as conn:
+        path = warehouse_mod.publish(conn, warehouse.path)
+    return dg.MaterializeResult(metadata={"path": str(path), "bytes": path.stat().st_size})
 
 
 SOURCE_ASSETS = [raw__source_crawl, core__parsed_reports, core__warehouse_tables]
-MODEL_ASSETS = sql_model_assets()
+MODEL_ASSETS = [sql_models, out__published_warehouse]

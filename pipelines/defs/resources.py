@@ -1,4 +1,5 @@
 """Resources: where the data directory and the warehouse are, and how politely to crawl."""
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -46,7 +47,18 @@ class CrawlerResource(dg.ConfigurableResource):
                            max_pages_per_column=self.max_pages_per_column, progress=False)
 
 
+def dbt_resource():
+    """dbt on the project (dbt_project.yml at the root); the warehouse file is passed per run."""
+    from dagster_dbt import DbtCliResource
+
+    from pipelines.warehouse.transform import PROJECT_DIR
+
+    # the dbt of this interpreter's environment: .venv/bin need not be on PATH
+    return DbtCliResource(project_dir=str(PROJECT_DIR), profiles_dir=str(PROJECT_DIR),
+                          dbt_executable=str(Path(sys.executable).with_name("dbt")))
+
+
 def default_resources() -> dict:
-    return {"warehouse": WarehouseResource(path=str(warehouse_path())),
+    return {"warehouse": WarehouseResource(path=str(warehouse_path())), "dbt": dbt_resource(),
             "data_dir": DataDirResource(path=str(data_dir())),
             "crawler": CrawlerResource()}

@@ -31,6 +31,8 @@ def run_summary(result) -> str:
                        ("core__warehouse_tables", ("loaded", "load_failures"))):
         for mat in result.asset_materializations_for_node(node):
             meta = {k: v.value for k, v in mat.metadata.items()}
+            if not any(k in meta for k in keys):
+                continue  # core__warehouse_tables: the other tables than core__reports
             lines.append(f"{node}: " + ", ".join(f"{k} {meta[k]}" for k in keys if k in meta))
     for check in result.get_asset_check_evaluations():
         lines.append(f"check {check.check_name}: {'passed' if check.passed else 'FAILED'}")

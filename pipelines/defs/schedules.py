@@ -7,7 +7,6 @@ while `zfxxgk ui` runs (its daemon evaluates them).
 import dagster as dg
 
 from pipelines.crawl.registry import load_registry
-from pipelines.defs.assets import core__warehouse_tables
 from pipelines.defs.jobs import crawl_source, refresh_models
 
 
@@ -25,7 +24,8 @@ def nightly_crawl(context: dg.ScheduleEvaluationContext):
            description="After loads: rebuild the models and publish once the warehouse has newer data than "
                        "the last refresh (debounced, so a night of source runs costs a few refreshes).")
 def refresh_models_after_loads(context: dg.SensorEvaluationContext):
-    latest = context.instance.get_latest_materialization_event(core__warehouse_tables.key)
+    # every load writes core__reports (with the other core tables)
+    latest = context.instance.get_latest_materialization_event(dg.AssetKey("core__reports"))
     if latest is None:
         return dg.SkipReason("nothing loaded yet")
     stamp = str(int(latest.timestamp))

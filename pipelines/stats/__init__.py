@@ -12,7 +12,7 @@ from typing import Optional, TextIO
 
 import duckdb
 
-from pipelines.warehouse.models import discover
+from pipelines.warehouse.transform import mart_names
 
 LEVELS = ("central", "province", "prefecture", "county", "township")
 
@@ -117,9 +117,7 @@ def export_marts(conn: duckdb.DuckDBPyConnection, out_dir: Path, fmt: str = "par
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     options = "(FORMAT parquet)" if fmt == "parquet" else "(FORMAT csv, HEADER true)"
-    for name, model in sorted(discover().items()):
-        if model.layer != "marts":
-            continue
+    for name in mart_names():
         path = out_dir / f"{name}.{fmt}"
         conn.execute(f"COPY (SELECT * FROM {name}) TO '{_sql_string(path)}' {options}")
         written.append(path)

@@ -1,9 +1,3 @@
--- coverage: one row per report year × province group × admin_level × scope: how many reports were
---   found and what became of them.
--- Columns: year (NULL: no year read), province (stg_reports.province_group: a province, '中央', or
---   '(未解析)'), admin_level ('(未解析)' when unresolved), scope, reports (found), ok, inconsistent,
---   partial, unsupported, not_a_report, failed (reports per parse_status), numbers_complete (ok +
---   inconsistent: the reports the statistics can use), share_ok = ok / reports.
 SELECT
     year, province_group AS province, coalesce(admin_level, '(未解析)') AS admin_level, scope,
     count(*)                                             AS reports,
@@ -15,6 +9,6 @@ SELECT
     count(*) FILTER (WHERE parse_status = 'failed')       AS failed,
     count(*) FILTER (WHERE numbers_complete)              AS numbers_complete,
     count(*) FILTER (WHERE parse_status = 'ok') / count(*) AS share_ok
-FROM stg_reports
+FROM {{ ref('stg_reports') }}
 GROUP BY ALL
 ORDER BY year, province, admin_level, scope

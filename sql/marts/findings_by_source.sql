@@ -1,14 +1,8 @@
--- findings_by_source: one row per source (portal) with reports or findings: where the problems come from.
--- Columns: source_id, name (sources.name; NULL for a source not in the sources table, e.g. 'local'),
---   reports (loaded from the source), reports_ok, reports_with_errors (reports with an error finding),
---   findings, errors, warnings, top_rule (the rule that fired most often there).
--- A finding is attributed to a source through its report, or through its document when no report
---   could be made.
 WITH f AS (
     SELECT coalesce(r.source_id, d.source_id) AS source_id, f.report_id, f.rule, f.severity
-    FROM findings f
-    LEFT JOIN reports r ON r.report_id = f.report_id
-    LEFT JOIN documents d ON d.document_id = f.document_id
+    FROM {{ source('core', 'findings') }} f
+    LEFT JOIN {{ source('core', 'reports') }} r ON r.report_id = f.report_id
+    LEFT JOIN {{ source('core', 'documents') }} d ON d.document_id = f.document_id
 ),
 by_source AS (
     SELECT source_id, count(*) AS findings,
@@ -20,7 +14,7 @@ by_source AS (
 ),
 rep AS (
     SELECT source_id, count(*) AS reports, count(*) FILTER (WHERE parse_status = 'ok') AS reports_ok
-    FROM reports GROUP BY source_id
+    FROM {{ source('core', 'reports') }} GROUP BY source_id
 )
 SELECT
     coalesce(rep.source_id, b.source_id) AS source_id, s.name,
@@ -30,5 +24,5 @@ SELECT
     b.top_rule
 FROM rep
 FULL JOIN by_source b ON b.source_id IS NOT DISTINCT FROM rep.source_id
-LEFT JOIN sources s ON s.source_id = coalesce(rep.source_id, b.source_id)
+LEFT JOIN {{ source('core', 'sources') }} s ON s.source_id = coalesce(rep.source_id, b.source_id)
 ORDER BY findings DESC, source_id

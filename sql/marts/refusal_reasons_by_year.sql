@@ -1,9 +1,4 @@
--- refusal_reasons_by_year: one row per report year × refusal reason (三、（三）不予公开, R5–R12),
---   nationwide, from self-scope reports with complete numbers.
--- Columns: year, reason (the row key: denied_state_secret … denied_query_matter), label (the row's
---   wording in the 2021 format), requests (Σ of the 总计 cell), share_of_denied = requests / Σ denied,
---   share_of_handled = requests / Σ total_handled, reports (behind the figures), reports_ok.
-WITH y AS (SELECT * FROM metrics_by_year),
+WITH y AS (SELECT * FROM {{ ref('metrics_by_year') }}),
 long AS (
     UNPIVOT y ON denied_state_secret, denied_law_prohibited, denied_security_stability, denied_third_party,
                  denied_internal_affairs, denied_process_info, denied_enforcement_file, denied_query_matter
@@ -22,8 +17,8 @@ SELECT
         WHEN 'denied_query_matter'       THEN '属于行政查询事项'
     END AS label,
     requests,
-    requests / nullif(denied, 0)        AS share_of_denied,
-    requests / nullif(total_handled, 0) AS share_of_handled,
+    {{ ratio('requests', 'denied') }} AS share_of_denied,
+    {{ ratio('requests', 'total_handled') }} AS share_of_handled,
     reports, reports_ok
 FROM long
 ORDER BY year, reason

@@ -1,11 +1,5 @@
--- review_litigation_by_year: one row per report year × proceeding, nationwide (table 4), from
---   self-scope reports with complete numbers whose table 4 was read.
--- Columns: year, proceeding ('review' 行政复议, 'litigation_direct' 未经复议直接起诉,
---   'litigation_after_review' 复议后起诉), upheld, corrected, other, pending, total (Σ of the cells),
---   correction_rate = Σ corrected / Σ total, correction_rate_decided = Σ corrected / Σ (total − pending),
---   reports, reports_ok.
 WITH r AS (
-    SELECT * FROM report_metrics
+    SELECT * FROM {{ ref('report_metrics') }}
     WHERE scope = 'self' AND numbers_complete AND year IS NOT NULL AND review_total IS NOT NULL
 ),
 long AS (
@@ -22,8 +16,8 @@ SELECT
     year, proceeding,
     sum(upheld)::BIGINT AS upheld, sum(corrected)::BIGINT AS corrected, sum(other)::BIGINT AS other,
     sum(pending)::BIGINT AS pending, sum(total)::BIGINT AS total,
-    sum(corrected) / nullif(sum(total), 0)                AS correction_rate,
-    sum(corrected) / nullif(sum(total) - sum(pending), 0) AS correction_rate_decided,
+    {{ ratio('sum(corrected)', 'sum(total)') }} AS correction_rate,
+    {{ ratio('sum(corrected)', 'sum(total) - sum(pending)') }} AS correction_rate_decided,
     count(*) AS reports,
     count(*) FILTER (WHERE parse_status = 'ok') AS reports_ok
 FROM long
