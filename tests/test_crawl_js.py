@@ -92,6 +92,13 @@ def test_trsapi_call_with_a_json_body(tmp_path):
                                                       ("application/json", 3)]
 
 
+def test_script_pagers():
+    u = "http://h/c/index.html"
+    assert not discover_list('<a href="index_1.html" onclick="track()">下一页</a>', u, u).script_pager  # a real link
+    assert discover_list('<a href="#" onclick="go(2)">下一页</a>', u, u).script_pager
+    assert discover_list('<span class="next" onclick="go(2)">下一页</span>', u, u).script_pager
+
+
 def test_hanweb_datastore_without_its_proxy_url_is_short():
     # a jpage list declaring 8 records, 3 in the page's datastore, and no dataproxy.jsp URL to ask
     records = "".join(f'<record><![CDATA[<li><a href="/art/2024/1/{i}/art_9_{i}.html">某县单位{i}2023年政府信息公开'

@@ -180,7 +180,7 @@ def discover_list(html: str, page_url: str, start_url: str) -> ListPage:
     for a in soup.find_all("a"):
         plain = re.sub(r"\s+", "", a.get_text("", strip=True))
         href = (a.get("href") or "").strip()
-        if plain in _NEXT_WORDS and (not href or href.startswith(("javascript:", "#")) or a.get("onclick")):
+        if plain in _NEXT_WORDS and (not href or href.startswith(("javascript:", "#"))):
             out.script_pager = True
         if not href:
             continue
@@ -201,6 +201,10 @@ def discover_list(html: str, page_url: str, start_url: str) -> ListPage:
         if (is_report_title(title) or is_attachment(url) or _DETAIL_FILE.match(posixpath.basename(urlsplit(url).path))
                 or (in_column(url, start_url) and not _is_listlike(url))):
             add(entries, url)
+    # a 下一页 button or span with a click handler is a script pager too
+    out.script_pager = out.script_pager or any(
+        re.sub(r"\s+", "", el.get_text("", strip=True)) in _NEXT_WORDS
+        for el in soup.find_all(["button", "span", "li", "div", "input"], onclick=True))
     out.entries = entries
     out.declared = declared_records(soup)
     out.data_urls = empty_list_data_urls(soup, page_url)
