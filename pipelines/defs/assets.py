@@ -39,7 +39,10 @@ def raw__source_crawl(context: dg.AssetExecutionContext, data_dir: DataDirResour
         "list_pages": result.list_pages, "documents": len(result.docs), "downloaded": result.downloaded,
         "not_modified": result.not_modified, "requests": result.requests_sent, "bytes": result.bytes_received,
         "errors": sum(errors.values()), **{f"error_{k}": v for k, v in sorted(errors.items())},
-        "interrupted": result.interrupted, "seconds": round(result.seconds, 2)})
+        "interrupted": result.interrupted, "seconds": round(result.seconds, 2),
+        # lists built by script: pages read from list APIs, states rendered, lists still short
+        "api_pages": result.api_pages, "rendered_list_pages": result.rendered_states,
+        "lists_incomplete": len(result.list_incomplete)})
 
 
 @dg.asset(group_name="core", partitions_def=source_partitions,
