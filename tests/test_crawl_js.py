@@ -279,3 +279,22 @@ def test_browser_missing_is_a_clear_finding(tmp_path, monkeypatch):
     outcomes = sorted(f["outcome"] for f in res.failures)
     assert outcomes == ["list_incomplete", "render_unavailable"]
     assert "chromium is not installed" in next(f["error"] for f in res.failures if f["outcome"] == "render_unavailable")
+
+
+def test_registry_source_demo_js_through_the_dagster_crawl_asset(tmp_path):
+    """The registry row (render: auto) reaches the crawler through the partitioned Dagster asset."""
+    import dagster as dg
+
+    from pipelines.crawl.registry import load_registry
+    from pipelines.defs.assets import raw__source_crawl
+    from pipelines.defs.resources import CrawlerResource, DataDirResource
+
+    assert {e.source.source_id: e.source.render for e in load_registry()}["demo-js"] == "auto"
+    result = dg.materialize([raw__source_crawl], partition_key="demo-js",
+                            resources={"data_dir": DataDirResource(path=str(tmp_path / "data")),
+                                       "crawler": CrawlerResource(min_interval=0.01, read_timeout=5)})
+    assert result.success
+    [mat] = result.asset_materializations_for_node("raw__source_crawl")
+    meta = {k: v.value for k, v in mat.metadata.items()}
+    assert (meta["documents"], meta["api_pages"], meta["rendered_list_pages"], meta["lists_incomplete"],
+            meta["errors"]) == (26, 4, 0, 0, 0)
