@@ -60,6 +60,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-copies", action="store_true", help="leave the stored copies of the documents out")
     p.set_defaults(func=cmd_site)
 
+    p = sub.add_parser("docs", help="generate the dbt documentation of the SQL models and serve it on 127.0.0.1")
+    p.add_argument("--port", type=int, default=8080, help="0: any free port")
+    p.add_argument("--no-serve", action="store_true", help="only generate it (into data/dbt/target)")
+    p.set_defaults(func=cmd_docs)
+
     p = sub.add_parser("query", help="run a SQL query against the warehouse (read-only) and print a table")
     p.add_argument("sql")
     p.set_defaults(func=cmd_query)
@@ -144,9 +149,14 @@ def summary(report) -> str:
 
 def cmd_load(args) -> int:
     from pipelines.pipeline import load_local
+    from pipelines.warehouse.transform import DbtError
 
-    result = load_local(args.paths)
-    print(f"loaded {result.loaded} reports into {warehouse_path()}"
+    try:
+        result = load_local(args.paths)  # then `dbt build` of sql/ and the published copy
+    except DbtError as e:
+        print(f"zfxxgk load: the reports were loaded, the SQL models were not rebuilt: {e}", file=sys.stderr)
+        return 1
+    print(f"loaded {result.loaded} reports into {warehouse_path()}, models rebuilt by dbt"
           + (f", {len(result.failed)} failed" if result.failed else ""))
     return 1 if result.failed else 0
 
@@ -234,6 +244,21 @@ def cmd_site(args) -> int:
         print(f"zfxxgk site: no site in {out}", file=sys.stderr)
         return 1
     serve(out, args.port, ready=lambda url: print(f"Serving {out} on {url} (Ctrl-C stops)", flush=True))
+    return 0
+
+
+def cmd_docs(args) -> int:
+    from pipelines.site.serve import serve
+    from pipelines.warehouse import transform
+
+    try:
+        site = transform.generate_docs()
+    except transform.DbtError as e:
+        print(f"zfxxgk docs: {e}", file=sys.stderr)
+        return 1
+    print(f"wrote the dbt documentation to {site}", flush=True)
+    if not args.no_serve:
+        serve(site, args.port, ready=lambda url: print(f"Serving it on {url} (Ctrl-C stops)", flush=True))
     return 0
 
 

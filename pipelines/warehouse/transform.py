@@ -128,7 +128,7 @@ def build_models(db: Optional[Path | str] = None, select: Optional[str] = None, 
     failed = []
     for r in result.result or []:
         node = r.node
-        name = f"test:{node.name}" if node.resource_type == "test" else node.name
+        name = f"test:{node.name}" if node.resource_type in ("test", "unit_test") else node.name
         status = str(r.status)
         out.statuses[name] = status
         out.seconds += r.execution_time or 0.0
