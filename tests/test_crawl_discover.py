@@ -200,3 +200,16 @@ def test_discover_from_the_home_page_finds_the_columns_and_add_appends_them(tmp_
     assert new[2].source.name == "演示市发展和改革委员会 政府信息公开年报" and all(e.reachable_here for e in new)
     # from the 政府信息公开 page itself: the same columns, none added twice
     assert "added 0 source(s)" in again and len(load_registry(registry)) == before + 4
+
+
+def test_column_and_section_links():
+    from pipelines.crawl.portal import is_column_link, is_hub_link
+
+    assert is_column_link("政府信息公开年报", "http://h/x/") and is_column_link("政府信息公开年度报告", "http://h/y/")
+    assert is_column_link("部门政府信息公开年度报告", "http://h/bmnb/index.html")
+    assert is_column_link("", "http://h/zwgk/zfxxgknb/") == "URL pattern /zwgk/zfxxgknb/"  # an image link
+    assert not is_column_link("政府信息公开指南", "http://h/zfxxgkzn/")
+    assert not is_column_link("2023年度", "http://h/zfxxgknb/2023n/")  # a year: a sub-column or a report
+    assert not is_column_link("关于做好2023年度政府信息公开工作年度报告编制发布工作的通知", "http://h/t20240120_1.html")
+    assert is_hub_link("政府信息公开", "http://h/zfxxgk/") and is_hub_link("政务公开", "http://h/zwgk/")
+    assert not is_hub_link("政务动态", "http://h/zwdt/") and not is_hub_link("政府信息公开指南", "http://h/zn/")

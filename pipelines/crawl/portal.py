@@ -130,7 +130,11 @@ def discover_portal(url: str, interval: float = 1.0, max_pages: int = 30, timeou
     for hub_url, soup in hubs:
         for link, text in _links(soup, hub_url):
             why = is_column_link(text, link)
-            if why and fetcher.scope.allows(link) and all(link != c[0] for c in candidates):
+            if why and not fetcher.scope.allows(link):
+                note = f"a column on another site, not followed (run discover on it): {link} ({why} on {hub_url})"
+                if note not in out.problems:
+                    out.problems.append(note)
+            elif why and all(link != c[0] for c in candidates):
                 candidates.append((link, text, f"{why} on {hub_url}"))
     seen: set[str] = set()
     while candidates:
