@@ -21,12 +21,15 @@ from __future__ import annotations
 
 import copy
 import random
+import re
 from typing import Optional
 
 from pipelines.record import (APPLICANTS, OTHER_SUBROWS, OTHER_TOTAL, OUTCOME_ROWS, PROCEEDINGS, REQUEST_ROWS,
                               Active, DocCounts, Report)
 
-LAYOUTS = ("tab", "pipe", "cells", "markdown", "html", "digits", "pdf")
+LAYOUTS = ("tab", "pipe", "cells", "markdown", "html", "digits", "pdf", "oneline", "mdfrag")
+# layouts whose digits run together: a number may come back null (several splits), never wrong
+RUN_TOGETHER = ("digits", "oneline")
 
 ISSUERS = ("阜新市人民政府办公室", "山海关区人民政府办公室", "阿城区人民政府", "义马市人民政府办公室",
            "温州市人民政府", "昆明市人力资源和社会保障局", "贵阳市生态环境局", "庆阳市外事办公室",
@@ -376,6 +379,75 @@ def render_digits(report: Report, rng: random.Random) -> str:
     return _text_doc(report, rng, table)
 
 
+def one_line(text: str) -> str:
+    """A page body stripped of its markup: every line break, tab, pipe and run of spaces gone."""
+    return re.sub(r"[\s|\u3000]+", "", text)
+
+
+def stray_spaces(text: str, rng: random.Random, share: float = 0.03) -> str:
+    """Spaces dropped in between characters at random: inside labels (「社会公益 组织」) and inside
+    or between numbers (「500000 5」)."""
+    return "".join(ch + (" " if rng.random() < share else "") for ch in text)
+
+
+def render_oneline(report: Report, rng: random.Random) -> str:
+    """The whole report on one line, labels and digits run together, a few stray spaces."""
+    text = one_line(render_tab(report, rng))
+    return stray_spaces(text, rng) if rng.random() < 0.5 else text
+
+
+def render_mdfrag(report: Report, rng: random.Random) -> str:
+    """A PDF converted to markdown: table 2 as loose lines (notes in brackets), table 3 cut into
+    several markdown tables at page breaks with page footers, its header lost (数据1…数据6/总计),
+    some labels detached from their numbers (a label row, then a bare row of numbers), a row
+    missing its 总计 cell with that number on a line of its own; table 4 as three 5-column
+    tables or one row of 15."""
+    page = [rng.randint(2, 5)]
+
+    def footer() -> list[str]:
+        page[0] += 1
+        return ["", f"— {page[0] - 1} —", ""]
+
+    def table(key: str) -> list[str]:
+        if key == "2":
+            out = []
+            for row in table2_rows(report):
+                if len(row) > 1 and any(c and c[0].isdigit() for c in row[1:]):
+                    note = "（其中修订1件）" if rng.random() < 0.3 and row[1].isdigit() else ""
+                    out.append(f"{row[0]} {row[1]}{note} " + " ".join(row[2:]))
+                else:
+                    out.append(" ".join(row))
+            return out
+        if key == "3":
+            header = ["| 项目 | " + " | ".join(f"数据{i}" for i in range(1, 7)) + " | 总计 |", "|" + "---|" * 8]
+            rows = table3_rows(report, "plain", rng)
+            cuts = set(rng.sample(range(2, len(rows) - 1), 2))
+            detached = set(rng.sample(range(1, len(rows) - 1), 3))
+            displaced = rng.choice([i for i in range(len(rows)) if i not in detached])
+            out = list(header)
+            for i, (_, labels, values) in enumerate(rows):
+                if i in cuts:
+                    out += footer() + header
+                label = " ".join(c for c in labels if c)
+                if i in detached:
+                    out += [f"| {label} |" + " |" * 7, "| | " + " | ".join(values) + " |"]
+                elif i == displaced:
+                    out += [f"| {label} | " + " | ".join(values[:6]) + " | |", values[6]]
+                else:
+                    out.append(f"| {label} | " + " | ".join(values) + " |")
+            return out
+        vals = table4_values(report)
+        if rng.random() < 0.5:
+            out = []
+            for i, name in enumerate(("行政复议", "未经复议直接起诉", "复议后起诉")):
+                out += [name, "", "| " + " | ".join(T4_HEAD) + " |", "|---|---|---|---|---|",
+                        "| " + " | ".join(vals[5 * i:5 * i + 5]) + " |", ""]
+            return out
+        return ["| 行政复议 | | | | | 行政诉讼 |", "|" + "---|" * 15, "| " + " | ".join(vals) + " |"]
+
+    return _text_doc(report, rng, table)
+
+
 def _noisy(label: str, rng: random.Random) -> str:
     """OCR-like noise: one character of the label replaced."""
     idx = [i for i, ch in enumerate(label) if "\u4e00" <= ch <= "\u9fff"]
@@ -577,11 +649,15 @@ def render(report: Report, layout: str, seed: int = 0) -> str:
         return render_digits(report, rng)
     if layout == "pdf":
         return render_pdf(report, rng)
+    if layout == "oneline":
+        return render_oneline(report, rng)
+    if layout == "mdfrag":
+        return render_mdfrag(report, rng)
     raise ValueError(f"unknown layout {layout!r}; one of {LAYOUTS}")
 
 
 def file_name(layout: str, seed: int) -> str:
-    return f"synth_{seed:06d}.{ {'html': 'html', 'markdown': 'md'}.get(layout, 'txt') }"
+    return f"synth_{seed:06d}.{ {'html': 'html', 'markdown': 'md', 'mdfrag': 'md'}.get(layout, 'txt') }"
 
 
 # ---------------------------------------------------------------- mutations

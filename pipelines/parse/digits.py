@@ -39,7 +39,7 @@ from typing import Optional
 MAX_SOLUTIONS = 64
 MAX_NODES = 200_000
 
-_TOKEN = re.compile(r"^-?\d+(\.\d+)?$")
+_TOKEN = re.compile(r"^-?\d+(,\d{3})*(\.\d+)?$")
 
 
 class TooManySplits(Exception):
@@ -59,16 +59,29 @@ def solve(groups: list[str], n: int, blocks: list[tuple[int, int]] = (),
     if not groups or any(not _TOKEN.match(g) for g in groups):
         return []
     if len(groups) == n and joinable is None:
-        # the printed delimiters are the cells' boundaries; the validator judges the arithmetic
-        return [[float(g) for g in groups]] if all(_clean(g) for g in groups) else []
+        # the printed delimiters are the cells' boundaries, if the arithmetic holds
+        values = [_value(g) for g in groups]
+        ok = all(_clean(g) for g in groups) and \
+            all(abs(values[t] - sum(values[f:t])) < 1e-9 for f, t in blocks)
+        return [values] if ok else []
     if len(groups) < n or joinable is not None:
         atoms: list[str] = []
         gaps: list[str] = []  # gap after atom i: "must" (a cell ends), "may"
         for i, g in enumerate(groups):
             end = "may" if joinable is not None and i < len(joinable) and joinable[i] else "must"
-            if "." in g:
+            if "." in g:  # a decimal point keeps its number whole
                 atoms.append(g)
                 gaps.append(end)
+            elif "," in g:
+                # a thousands separator ends its number, but digits run into its head: 「553,243」
+                # is 553,243 or 5|53,243 or 55|3,243 (the separator stays with the last head digit)
+                head, rest = g.split(",", 1)
+                sign = 1 if head.startswith("-") else 0
+                singles = [head[:1 + sign]] + list(head[1 + sign:]) if len(head) > 1 + sign else []
+                last = head[-1] if singles else head
+                singles = singles[:-1] if singles else []
+                atoms.extend(singles + [last + "," + rest])
+                gaps.extend(["may"] * len(singles) + [end])
             else:
                 sign = 1 if g.startswith("-") else 0
                 atoms.extend([g[:1 + sign]] + list(g[1 + sign:]))
@@ -104,7 +117,7 @@ def solve(groups: list[str], n: int, blocks: list[tuple[int, int]] = (),
             text += atoms[j]
             if gaps[j] == "may" or gaps[j] == "must":
                 if _clean(text):
-                    v = float(text)
+                    v = _value(text)
                     if k in totals:
                         if abs(v - sum(values[totals[k]:k])) < 1e-9:
                             values.append(v)
@@ -121,7 +134,7 @@ def solve(groups: list[str], n: int, blocks: list[tuple[int, int]] = (),
                         return
             if gaps[j] == "must":
                 break
-            if k in totals and len(text) > len(_fmt(sum(values[totals[k]:k]))):
+            if k in totals and len(text) - text.count(",") > len(_fmt(sum(values[totals[k]:k]))):
                 break
 
     dfs(0)
@@ -143,9 +156,18 @@ def agreed(solutions: list[list[float]], n: int) -> list[Optional[float]]:
     return [s0 if all(s[i] == s0 for s in solutions) else None for i, s0 in enumerate(solutions[0])]
 
 
+_GROUPED = re.compile(r"-?[1-9]\d{0,2}(,\d{3})+(\.\d+)?")
+
+
+def _value(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
 def _clean(text: str) -> bool:
     """A printable cell: no leading zero ("0" itself is fine), at most one decimal point, a
-    minus sign only at the start and never on zero."""
+    minus sign only at the start and never on zero, thousands separators every three digits."""
+    if "," in text:
+        return _GROUPED.fullmatch(text) is not None
     if text.startswith("-"):
         text = text[1:]
         if not text or text.strip("0.") == "" or "-" in text:

@@ -64,8 +64,12 @@ _NOISE = re.compile(
     r"|(?<![\d.])(?:19|20)\d\d\s*年(?:度)?(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?"
     r"|\d{1,2}\s*月\s*\d{1,2}\s*日|第\s*\d+\s*[条项号款]|[〔\[]\s*\d{4}\s*[〕\]]\s*\d+\s*号",
     re.I)
-_SCAN = re.compile(r"(?P<num>-?\d+(?:,\d{3})+(?![\d,])(?:\.\d+)?|-?\d+(?:\.\d+)?)|(?P<space>\s+)|(?P<bad>\ufffd+)"
+# A thousands separator ends its number three digits later, whatever follows (「4,73626」 is
+# 4,736 then 26), so a number with one is cut there, and never split (digits.py).
+_SCAN = re.compile(r"(?P<num>-?\d+(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?)|(?P<space>\s+)|(?P<bad>\ufffd+)"
                    r"|(?P<text>[^\d\s\ufffd-]+|-)")
+# 「4, 7 36」: stray spaces at a thousands separator
+_COMMA = re.compile(r"(?<=\d)\s*,\s*(\d)\s?(\d)\s?(\d)")
 _PAGE_CELL = re.compile(r"^\s*(?:\d{1,3}\s*/\s*\d{1,3}|-\s*\d{1,3}\s*-)\s*$")
 
 
@@ -96,7 +100,7 @@ def tokenize(rows: Sequence[Row]) -> list[Tok]:
                 continue
             if _PAGE_CELL.match(s):
                 continue
-            s = _NOISE.sub(" ", s)
+            s = _COMMA.sub(r",\1\2\3", _NOISE.sub(" ", s))
             gap = CELL
             for m in _SCAN.finditer(s):
                 kind = m.lastgroup
@@ -106,7 +110,7 @@ def tokenize(rows: Sequence[Row]) -> list[Tok]:
                     continue
                 text = m.group()
                 if kind == "num":
-                    append(Tok(NUM, text.replace(",", ""), r, c, gap, grid))
+                    append(Tok(NUM, text, r, c, gap, grid))
                 elif kind == "bad":  # an undecodable byte: whatever it hid, the value is unreadable
                     append(Tok(PH, text, r, c, gap, grid))
                 elif text == "-" or text in PLACEHOLDERS and gap != NONE and _ends_cell(s, m.end()):
@@ -128,17 +132,17 @@ def _strip_numbering(toks: list[Tok]) -> None:
     drop = []
     for i in range(len(toks) - 1):
         t, nxt = toks[i], toks[i + 1]
-        if t.kind != NUM or nxt.kind != TEXT or nxt.gap != NONE:
+        if t.kind != NUM or nxt.kind != TEXT or nxt.gap == CELL:
             continue
         head = nxt.text[:1]
         if head in ".、" and len(nxt.text) > 1 and not t.text.endswith("."):
             t.text = t.text[:-1]
             if t.text in ("", "-") or t.text.endswith("."):
                 drop.append(i)
-        elif head == ")" and i > 0 and toks[i - 1].kind == TEXT and toks[i - 1].text.endswith("(") \
+        elif head == ")" and nxt.gap == NONE and i > 0 and toks[i - 1].kind == TEXT and toks[i - 1].text.endswith("(") \
                 and t.gap == NONE:
             drop.append(i)
-        elif head in "年月日号条项页%":
+        elif head in "年月日号条项页%" and nxt.gap == NONE:
             drop.append(i)  # a date, an article or page number, a share: not a table value
     for i in reversed(drop):
         del toks[i]
@@ -152,6 +156,7 @@ class Stream:
     toks: list[Tok]
     text: str
     starts: list[int]  # offset in `text` of each token
+    spaces_trusted: bool = True  # set by the table reader: False when rows run their digits together
 
     @classmethod
     def of(cls, toks: list[Tok]) -> "Stream":
@@ -221,12 +226,11 @@ def find_hits(stream: Stream, template: Sequence[Anchor], lo: int = 0, hi: Optio
 @lru_cache(maxsize=512)
 def _near_pattern(kw: str) -> Optional[re.Pattern]:
     """A keyword with one character substituted or inserted (keywords of 4+ characters), or
-    dropped (5+). The first and last characters stay for 4-character keywords, so that a short
-    keyword never shrinks to a common word."""
+    dropped (5+, so that a short keyword never shrinks to a common word). The chain (order and
+    distance) is what keeps a near match from landing in prose."""
     if len(kw) < 4:
         return None
-    inner = range(len(kw)) if len(kw) >= 5 else range(1, len(kw) - 1)
-    alts = {re.escape(kw[:i]) + "[^\\0]" + re.escape(kw[i + 1:]) for i in inner}
+    alts = {re.escape(kw[:i]) + "[^\\0]" + re.escape(kw[i + 1:]) for i in range(len(kw))}
     alts |= {re.escape(kw[:i]) + "[^\\0]" + re.escape(kw[i:]) for i in range(1, len(kw))}
     if len(kw) >= 5:
         alts |= {re.escape(kw[:i] + kw[i + 1:]) for i in range(1, len(kw) - 1)}

@@ -17,7 +17,7 @@ from typing import Optional
 from pipelines.parse import digits
 from pipelines.parse.cells import NUMBER, PLACEHOLDER, GridRow, Row, normalize, read_cell
 from pipelines.parse.cells import TEXT as TEXT_CELL
-from pipelines.parse.stream import (BLANK, CELL, SPACE, TEXT, Hit, Stream, Tok, chain, find_hits, ignorable,
+from pipelines.parse.stream import (BLANK, CELL, NONE, SPACE, TEXT, Hit, Stream, Tok, chain, find_hits, ignorable,
                                     label_text, token_range, tokenize, values_between)
 from pipelines.parse.template import ACTIVE_ROWS, REQUEST_TEMPLATE, REVIEW_START, REVIEW_WORDS, active_template
 from pipelines.record import (APPLICANTS, OTHER_SUBROWS, OTHER_TOTAL, OUTCOMES, PROCEEDINGS,
@@ -118,6 +118,8 @@ class RawRow:
     cells: list[str]
     kind: str
     gaps: Optional[list[str]] = None  # soft rows: the gap before each token (stream.CELL/SPACE/NONE)
+    by_rules: bool = False  # set when only the row's own sum decided how its digits split
+    spaces_trusted: bool = True  # False in a document whose rows run their digits together
 
 
 def place_values(cells: list[str], expected: int) -> tuple[list[Optional[str]], Optional[str]]:
@@ -187,6 +189,14 @@ def row_candidates(raw: RawRow, expected: int, where: str, findings: list[Findin
     """The readings of a row's values: one for delimited rows, every valid split for soft
     rows whose token count is not the column count (none: the row cannot be read)."""
     if raw.kind == "soft":
+        signed = _dash_as_sign(raw)
+        if signed is not None:
+            # 「0 - 86」: a placeholder between 0 and 86, or 0 and -86 with a stray space? Both
+            # readings are candidates; the cells they disagree on stay null (settle).
+            as_dash = row_candidates(RawRow(raw.label, raw.cells, raw.kind, [CELL] * len(raw.cells)),
+                                     expected, where, findings, names, blocks)
+            as_sign = row_candidates(signed, expected, where, findings, names, blocks)
+            return as_dash + [c for c in as_sign if c not in as_dash] if as_dash and as_sign else []
         tokens = [t for t in raw.cells if t.strip()]
         numeric = all(read_cell(t).kind == NUMBER for t in tokens)
         # A space between numbers is a cell boundary when the row prints one token per cell; with
@@ -194,8 +204,11 @@ def row_candidates(raw: RawRow, expected: int, where: str, findings: list[Findin
         # with fewer, the row runs digits together anyway, so a space may be a stray one
         # (「500000 5」) as well as a boundary: splits under both readings are candidates. A cell
         # boundary or text between two numbers is never inside one.
+        # Numbers touching each other (「5-50」: a sign is all that parts them) show that the row's
+        # delimiters were stripped, so its spaces are no evidence either.
         joinable = [g == SPACE for g in raw.gaps[1:]] if raw.gaps else [True] * (len(tokens) - 1)
-        if len(tokens) == expected:
+        touching = bool(raw.gaps) and NONE in raw.gaps[1:]
+        if len(tokens) == expected and not ((touching or not raw.spaces_trusted) and any(joinable)):
             return [read_values(tokens, where, findings, names)]
         if not numeric:
             findings.append(Finding("parse", "cells", "error",
@@ -203,7 +216,8 @@ def row_candidates(raw: RawRow, expected: int, where: str, findings: list[Findin
                                     "them numbers", [where]))
             return []
         try:
-            sols = digits.solve(tokens, expected, blocks) if len(tokens) < expected else []
+            raw.by_rules = bool(blocks) and sum(len(t.lstrip("-")) for t in tokens) != expected
+            sols = digits.solve(tokens, expected, blocks) if len(tokens) <= expected else []
             if any(joinable):
                 sols += [s for s in digits.solve(tokens, expected, blocks, joinable=joinable) if s not in sols]
         except digits.TooManySplits:
@@ -221,6 +235,28 @@ def row_candidates(raw: RawRow, expected: int, where: str, findings: list[Findin
     if problem:
         findings.append(Finding("parse", "cells", "error", f"{where} (label {raw.label!r}): {problem}", [where]))
     return [read_values(placed, where, findings, names)]
+
+
+def _dash_as_sign(raw: RawRow) -> Optional[RawRow]:
+    """The row with each lone 「-」 that spaces part from the number after it read as that
+    number's sign, or None when it has no such dash."""
+    if not raw.gaps or not any(c == "-" for c in raw.cells[:-1]):
+        return None
+    cells, gaps, changed = [], [], False
+    i = 0
+    while i < len(raw.cells):
+        c = raw.cells[i]
+        if c == "-" and i + 1 < len(raw.cells) and raw.gaps[i + 1] == SPACE and read_cell(raw.cells[i + 1]).kind == NUMBER \
+                and not raw.cells[i + 1].startswith("-"):
+            cells.append("-" + raw.cells[i + 1])
+            gaps.append(raw.gaps[i])
+            changed = True
+            i += 2
+            continue
+        cells.append(c)
+        gaps.append(raw.gaps[i])
+        i += 1
+    return RawRow(raw.label, cells, raw.kind, gaps) if changed else None
 
 
 def settle(cands: list[list[Number]], expected: int, where: str, findings: list[Finding],
@@ -256,6 +292,7 @@ def read_tables(rows: list[Row], fmt: str, findings: list[Finding], extra: dict)
     hits3 = chain(find_hits(stream, REQUEST_TEMPLATE), len(REQUEST_TEMPLATE))
     if not any(REQUEST_TEMPLATE[h.anchor].values > 0 for h in hits3):
         hits3 = []
+    stream.spaces_trusted = not _digits_run_together(stream, hits3)
     lo3 = hits3[0].start if hits3 else len(stream.text)
     hits2 = chain(find_hits(stream, ACTIVE_TEMPLATE, 0, lo3), len(ACTIVE_TEMPLATE))
     if not hits3:  # table 2 may still be anywhere
@@ -265,6 +302,15 @@ def read_tables(rows: list[Row], fmt: str, findings: list[Finding], extra: dict)
                       else (None, stream.token_at(hits2[-1].end) + 1 if hits2 else 0))
     review = read_review_litigation(stream, rows, end3, findings)
     return Located(active, requests, review)
+
+
+def _digits_run_together(stream: Stream, hits: list[Hit]) -> bool:
+    """Most table-3 rows print fewer numbers than their 7 cells: the document's delimiters were
+    stripped, so a space in it is as likely a stray one as a boundary (even in a row that happens
+    to show as many numbers as cells)."""
+    counts = [sum(t.kind != BLANK for t in toks) for h, toks, _ in row_materials(stream, hits, REQUEST_TEMPLATE)
+              if REQUEST_TEMPLATE[h.anchor].values and toks]
+    return 2 * sum(c < 7 for c in counts) > len(counts)
 
 
 def row_materials(stream: Stream, hits: list[Hit], template) -> list[tuple[Hit, list[Tok], list[list[Tok]]]]:
@@ -278,7 +324,7 @@ def row_materials(stream: Stream, hits: list[Hit], template) -> list[tuple[Hit, 
     return out
 
 
-def as_raw(label: str, toks: list[Tok], rows: list[Row]) -> RawRow:
+def as_raw(stream: Stream, label: str, toks: list[Tok], rows: list[Row]) -> RawRow:
     """A row's value tokens as a RawRow: the reader's own cells when they all come from one row
     and each cell holds one token (grid: exact positions; delimited: blanks untrusted), else the
     tokens themselves, their boundaries only hints (digits.py)."""
@@ -294,7 +340,8 @@ def as_raw(label: str, toks: list[Tok], rows: list[Row]) -> RawRow:
                     sum(t.kind != BLANK for t in toks):
                 return RawRow(label, values, "grid" if isinstance(row, GridRow) else "cells")
     values = [t for t in toks if t.kind != BLANK]
-    return RawRow(label, [t.text for t in values], "soft", gaps=[t.gap for t in values])
+    return RawRow(label, [t.text for t in values], "soft", gaps=[t.gap for t in values],
+                  spaces_trusted=stream.spaces_trusted)
 
 
 # ---------------------------------------------------------------- table 2
@@ -326,7 +373,7 @@ def read_active(stream: Stream, rows: list[Row], hits: list[Hit], fmt: str, find
         if not toks:
             continue
         names = list(ACTIVE_METRICS[fmt][name])
-        raw = as_raw(name, toks, rows)
+        raw = as_raw(stream, name, toks, rows)
         cands = row_candidates(raw, expected, f"active.{name}", findings, names)
         found[name] = settle(cands, expected, f"active.{name}", findings, names)
     if not found:
@@ -392,7 +439,9 @@ def read_requests(stream: Stream, rows: list[Row], hits: list[Hit], fmt: Optiona
     end = (stream.toks.index(last_toks[-1]) if last_toks else token_range(stream, last_hit)[1]) + 1
     for n, (h, toks, more) in enumerate(materials):
         key = REQUEST_TEMPLATE[h.anchor].key
-        if key not in order:  # a group heading (or 其他处理 in the 2021 format)
+        if key not in order:  # a group heading (or 其他处理 in the 2021 format): no values of its own
+            _by_position(stream, key, [toks] + more if toks else more, materials, n, keys, order, rank, rows,
+                         rows_read, findings)
             continue
         if key in rows_read:
             findings.append(Finding("parse", "T3-duplicate-row", "error",
@@ -414,18 +463,8 @@ def read_requests(stream: Stream, rows: list[Row], hits: list[Hit], fmt: Optiona
                 pending = []
                 continue
             pending = []
-        rows_read[key] = as_raw(key, toks, rows)
-        # rows whose labels were not found: one chunk of numbers each, between the labels found
-        if more and n + 1 < len(materials):
-            nxt = REQUEST_TEMPLATE[materials[n + 1][0].anchor].key
-            skipped = [k for k in order if rank[key] < rank.get(k, -1) < rank.get(nxt, len(rank))
-                       and k not in keys]
-            if len(skipped) == len(more):
-                for k, chunk in zip(skipped, more):
-                    rows_read[k] = as_raw(k, chunk, rows)
-                    findings.append(Finding("parse", "T3-label-by-position", "warning",
-                                            f"table 3 row {k}: its label was not recognised; the numbers between "
-                                            "the rows around it are its own", [f"requests.{k}"]))
+        rows_read[key] = as_raw(stream, key, toks, rows)
+        _by_position(stream, key, more, materials, n, keys, order, rank, rows, rows_read, findings)
     for k in pending:
         findings.append(Finding("parse", "T3-row-unread", "error",
                                 f"table 3 row {k}: its label has no numbers after it", [f"requests.{k}"]))
@@ -441,6 +480,7 @@ def read_requests(stream: Stream, rows: list[Row], hits: list[Hit], fmt: Optiona
     for key, raw in rows_read.items():
         cands[key] = row_candidates(raw, 7, f"requests.{key}", findings, list(APPLICANTS), digits.TABLE3_BLOCKS)
     chosen = _resolve_splits(cands, order, findings)
+    _unconfirmed_splits(chosen, rows_read, order, findings)
 
     out: dict[str, Optional[list[Number]]] = {}
     for k in list(REQUEST_ROWS[:REQUEST_ROWS.index("total_handled")]) + ([OTHER_TOTAL] if is_2019 else []) \
@@ -455,6 +495,24 @@ def read_requests(stream: Stream, rows: list[Row], hits: list[Hit], fmt: Optiona
                 findings.append(Finding("parse", "T3-row-missing", "error", f"table 3 row {k} not found",
                                         [f"requests.{k}"]))
     return out, end
+
+
+def _by_position(stream: Stream, key: str, chunks: list[list[Tok]], materials, n: int, keys: list[str], order: list[str],
+                 rank: dict[str, int], rows: list[Row], rows_read: dict[str, RawRow],
+                 findings: list[Finding]) -> None:
+    """Rows whose labels were not found (misread beyond a near match): the chunks of numbers
+    between the labels found, one per missing row when there are exactly as many."""
+    if not chunks or n + 1 >= len(materials):
+        return
+    nxt = REQUEST_TEMPLATE[materials[n + 1][0].anchor].key
+    skipped = [k for k in order if rank[key] < rank.get(k, -1) < rank[nxt] and k not in keys]
+    if len(skipped) != len(chunks):
+        return
+    for k, chunk in zip(skipped, chunks):
+        rows_read[k] = as_raw(stream, k, chunk, rows)
+        findings.append(Finding("parse", "T3-label-by-position", "warning",
+                                f"table 3 row {k}: its label was not recognised; the numbers between "
+                                "the rows around it are its own", [f"requests.{k}"]))
 
 
 # ---------------------------------------------------------------- table 4
@@ -486,7 +544,7 @@ def read_review_litigation(stream: Stream, rows: list[Row], start: int,
     if not any(t.kind != BLANK for t in values):
         return None
     names = [f"{p}.{o}" for p in PROCEEDINGS for o in OUTCOMES]
-    raw = as_raw("", values, rows)
+    raw = as_raw(stream, "", values, rows)
     nonblank = [c for c in raw.cells if c.strip()]
     if raw.kind == "grid" and len(raw.cells) == 15:
         result = read_values(raw.cells, "review_litigation", findings, names)
@@ -551,9 +609,32 @@ def _resolve_splits(cands: dict[str, list[list[Number]]], order: list[str],
     return chosen
 
 
-def _columns_hold(table: dict[str, list[Number]], outcome: list[str]) -> bool:
-    """R1 and R3 on every column whose cells are all known (unknown cells cannot refute)."""
+def _unconfirmed_splits(chosen: dict[str, list[Number]], rows_read: dict[str, RawRow], order: list[str],
+                        findings: list[Finding]) -> None:
+    """Run-together digits split by their row's own sum alone are confirmed by the columns: where a
+    column's rules (R1, R3) fail, the cells such splits put in that column are left null. (A wrong
+    digit, an ordinal run into the numbers, can make a wrong split add up along its row.)"""
+    split = [k for k, raw in rows_read.items() if raw.by_rules and k in chosen]
+    if not split:
+        return
+    outcome = [k for k in order if k not in ("new_received", "carried_over", "total_handled", "carried_forward")]
     for c in range(7):
+        column = {k: [v[c]] + [None] * 6 for k, v in chosen.items()}  # this column alone, in column 0
+        if _columns_hold(column, outcome, columns=1):
+            continue
+        cells = [f"requests.{k}.{APPLICANTS[c]}" for k in split if chosen[k][c] is not None]
+        for k in split:
+            chosen[k][c] = None
+        if cells:
+            findings.append(Finding("parse", "T3-split-unconfirmed", "error",
+                                    f"column {APPLICANTS[c]}: digits run together were split so that each row "
+                                    "adds up, but the column's rules (R1, R3) fail; the split cells are left null",
+                                    cells))
+
+
+def _columns_hold(table: dict[str, list[Number]], outcome: list[str], columns: int = 7) -> bool:
+    """R1 and R3 on every column whose cells are all known (unknown cells cannot refute)."""
+    for c in range(columns):
         def v(k):
             row = table.get(k)
             return None if row is None else row[c]
