@@ -85,8 +85,8 @@ def script_lists(interval: float, skip_browser: bool) -> None:
                     net = (res.render_seconds - res.render_launch_seconds) / max(states, 1)
                     print(f"interval {iv} s — browser path: {states} list pages rendered, {reports} reports found; "
                           f"{res.render_seconds:.2f} s rendering = {per:.2f} s per list page "
-                          f"({net:.2f} s without Chromium's start, {res.render_launch_seconds:.2f} s of starts "
-                          f"for {len(urls)} lists); crawl {res.seconds:.2f} s in all")
+                          f"({net:.2f} s without Chromium's start; {res.render_launches} start(s), "
+                          f"{res.render_launch_seconds:.2f} s, for {len(urls)} lists); crawl {res.seconds:.2f} s in all")
 
 
 if __name__ == "__main__":

@@ -69,21 +69,106 @@ def unavailable() -> Optional[str]:
     return None
 
 
-def render_list(url: str, gate: Gate, max_states: int = 20, timeout: float = 30.0, settle: float = 0.15,
-                max_requests: int = 300) -> Rendered:
-    """Load `url`, then click 下一页 until it is gone, the list stops changing, or `max_states`.
-    A page asking for more than `max_requests` gets its further requests refused (a polling or
-    runaway script costs the host no more than that)."""
-    from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import sync_playwright
+class BrowserSession:
+    """One Chromium (a persistent context on a fresh, empty profile directory) reused for the lists
+    one crawl thread renders, each in a new page with the cookies cleared; close() ends it. Sync
+    Playwright objects belong to the thread that made them: use a session on one thread only.
+    Routing every request disables Chromium's HTTP cache, so nothing is served around the gate."""
 
-    out = Rendered(url)
-    t0 = time.monotonic()
-    inflight = {"n": 0, "last": time.monotonic()}
-    profile = tempfile.mkdtemp(prefix="zfxxgk-chromium-")
+    def __init__(self, timeout: float = 30.0):
+        self.timeout = timeout
+        self._pw = None
+        self._ctx = None
+        self._profile: Optional[str] = None
+        self._job: Optional[_Job] = None
 
-    def handle(route) -> None:
-        req = route.request
+    def _start(self, user_agent: str) -> float:
+        if self._ctx is not None:
+            return 0.0
+        from playwright.sync_api import sync_playwright
+
+        t0 = time.monotonic()
+        self._profile = tempfile.mkdtemp(prefix="zfxxgk-chromium-")
+        self._pw = sync_playwright().start()
+        try:
+            self._ctx = self._pw.chromium.launch_persistent_context(
+                self._profile, executable_path=chromium_path(), headless=True, args=CHROMIUM_FLAGS,
+                user_agent=user_agent, service_workers="block", accept_downloads=False, locale="zh-CN",
+                timeout=self.timeout * 1000)
+        except Exception:
+            self.close()
+            raise
+        self._ctx.route("**/*", self._route)
+        return time.monotonic() - t0
+
+    def _route(self, route) -> None:
+        if self._job is None:  # nothing is being rendered: nothing may load
+            route.abort("blockedbyclient")
+        else:
+            self._job.handle(route)
+
+    def render_list(self, url: str, gate: Gate, max_states: int = 20, settle: float = 0.15,
+                    max_requests: int = 300) -> Rendered:
+        """Load `url`, then click 下一页 until it is gone, the list stops changing, or `max_states`.
+        A page asking for more than `max_requests` gets its further requests refused (a polling or
+        runaway script costs the host no more than that)."""
+        from playwright.sync_api import Error as PlaywrightError
+
+        out = Rendered(url)
+        t0 = time.monotonic()
+        try:
+            out.launch_seconds = self._start(gate.user_agent)
+            self._ctx.clear_cookies()
+            job = self._job = _Job(out, gate, max_requests)
+            page = self._ctx.new_page()
+            try:
+                page.on("request", job.track(+1))
+                page.on("requestfinished", job.track(-1))
+                page.on("requestfailed", job.track(-1))
+                page.goto(url, wait_until="load", timeout=self.timeout * 1000)
+                html = job.quiet(page, None, self.timeout, settle)
+                if html is not None:
+                    out.states.append(html)
+                while html is not None and len(out.states) < max_states:
+                    nxt = page.get_by_text(_NEXT).filter(visible=True)
+                    if nxt.count() == 0:
+                        break
+                    nxt.first.click(timeout=self.timeout * 1000)
+                    html = job.quiet(page, html, self.timeout, settle)
+                    if html is None or html in out.states:
+                        break
+                    out.states.append(html)
+            finally:
+                self._job = None
+                page.close()
+        except PlaywrightError as e:
+            out.error = f"browser: {str(e).splitlines()[0][:300]}"
+            self.close()  # a browser in an unknown state is not reused
+        finally:
+            out.seconds = time.monotonic() - t0
+        return out
+
+    def close(self) -> None:
+        for step in (lambda: self._ctx and self._ctx.close(), lambda: self._pw and self._pw.stop()):
+            try:
+                step()
+            except Exception:  # noqa: BLE001 - closing a browser that already died
+                pass
+        self._ctx = self._pw = None
+        if self._profile:
+            shutil.rmtree(self._profile, ignore_errors=True)
+            self._profile = None
+
+
+class _Job:
+    """One list being rendered: its gate, its counters, its requests in flight."""
+
+    def __init__(self, out: Rendered, gate: Gate, max_requests: int):
+        self.out, self.gate, self.max_requests = out, gate, max_requests
+        self.inflight, self.last = 0, time.monotonic()
+
+    def handle(self, route) -> None:
+        req, out = route.request, self.out
         host = (urlsplit(req.url).hostname or "").lower()
         why = None
         if req.resource_type in SKIPPED_TYPES:
@@ -92,19 +177,16 @@ def render_list(url: str, gate: Gate, max_states: int = 20, timeout: float = 30.
             why = "tracker not fetched"
         elif not req.url.startswith(("http://", "https://")):
             why = "not http(s)"
+        elif out.routed >= self.max_requests:
+            why = f"over the {self.max_requests}-request limit of one rendered list"
         if why:
             out.skipped += 1
-            gate.skipped(req.url, req.method, why)
-            route.abort("blockedbyclient")
-            return
-        if out.routed >= max_requests:
-            out.skipped += 1
-            gate.skipped(req.url, req.method, f"over the {max_requests}-request limit of one rendered list")
+            self.gate.skipped(req.url, req.method, why)
             route.abort("blockedbyclient")
             return
         out.routed += 1
         try:
-            answer = gate.fetch(req.url, req.method, req.post_data_buffer, req.headers.get("content-type"))
+            answer = self.gate.fetch(req.url, req.method, req.post_data_buffer, req.headers.get("content-type"))
         except Exception:  # noqa: BLE001 - a stopped crawl: the browser sees a failed request
             answer = None
         if answer is None:
@@ -113,57 +195,31 @@ def render_list(url: str, gate: Gate, max_states: int = 20, timeout: float = 30.
         status, headers, body = answer
         route.fulfill(status=status, headers=headers, body=body)
 
-    def track(delta: int):
+    def track(self, delta: int):
         def f(_req) -> None:
-            inflight["n"] = max(0, inflight["n"] + delta)
-            inflight["last"] = time.monotonic()
+            self.inflight = max(0, self.inflight + delta)
+            self.last = time.monotonic()
         return f
 
-    def quiet(page, before: Optional[str]) -> Optional[str]:
+    def quiet(self, page, before: Optional[str], timeout: float, settle: float) -> Optional[str]:
         """Wait until the list changed (if `before`) and no request was in flight for `settle` s."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             page.wait_for_timeout(30)
-            if inflight["n"] or time.monotonic() - inflight["last"] < settle:
+            if self.inflight or time.monotonic() - self.last < settle:
                 continue
             html = page.content()
             if before is None or html != before:
                 return html
-            if time.monotonic() - inflight["last"] > max(1.0, 4 * settle):
+            if time.monotonic() - self.last > max(1.0, 4 * settle):
                 return None  # the click changed nothing
         return None
 
+
+def render_list(url: str, gate: Gate, max_states: int = 20, timeout: float = 30.0, **kw) -> Rendered:
+    """One list in a browser of its own (started and closed around it)."""
+    session = BrowserSession(timeout)
     try:
-        with sync_playwright() as pw:
-            ctx = pw.chromium.launch_persistent_context(
-                profile, executable_path=chromium_path(), headless=True, args=CHROMIUM_FLAGS,
-                user_agent=gate.user_agent, service_workers="block", accept_downloads=False,
-                locale="zh-CN", timeout=timeout * 1000)
-            out.launch_seconds = time.monotonic() - t0
-            try:
-                ctx.route("**/*", handle)
-                page = ctx.pages[0] if ctx.pages else ctx.new_page()
-                page.on("request", track(+1))
-                page.on("requestfinished", track(-1))
-                page.on("requestfailed", track(-1))
-                page.goto(url, wait_until="load", timeout=timeout * 1000)
-                html = quiet(page, None)
-                if html is not None:
-                    out.states.append(html)
-                while html is not None and len(out.states) < max_states:
-                    nxt = page.get_by_text(_NEXT).filter(visible=True)
-                    if nxt.count() == 0:
-                        break
-                    nxt.first.click(timeout=timeout * 1000)
-                    html = quiet(page, html)
-                    if html is None or html in out.states:
-                        break
-                    out.states.append(html)
-            finally:
-                ctx.close()
-    except PlaywrightError as e:
-        out.error = f"browser: {str(e).splitlines()[0][:300]}"
+        return session.render_list(url, gate, max_states, **kw)
     finally:
-        shutil.rmtree(profile, ignore_errors=True)
-        out.seconds = time.monotonic() - t0
-    return out
+        session.close()

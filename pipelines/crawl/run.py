@@ -131,6 +131,7 @@ class CrawlResult:
     rendered_states: int = 0           # list states rendered in the browser
     render_seconds: float = 0.0
     render_launch_seconds: float = 0.0  # of render_seconds: starting the browser
+    render_launches: int = 0           # browsers started (one per crawl thread that renders)
     list_incomplete: list = field(default_factory=list)  # source_id, url, declared, linked
 
 
@@ -206,6 +207,7 @@ class _Crawler:
         self.result = CrawlResult(run_id=run_id, data_dir=self.data_dir, sources=sources)
         self.lock = threading.Lock()
         self.claimed: set[str] = set()
+        self._browsers = threading.local()  # one browser per crawl thread, started when first needed
 
     # -- bookkeeping
     def _log(self, res: FetchResult, kind: str, source_id: Optional[str], sha: Optional[str]) -> None:
@@ -413,12 +415,16 @@ class _Crawler:
             self._fail(source.source_id, group.first_url, "render_unavailable", None,
                        f"the list needs the browser fallback (render: {source.render}) but {why}", severity="warning")
             return
-        rendered = browser.render_list(group.first_url, _BrowserGate(self, source, html_of),
-                                       max_states=self.config.max_render_states, timeout=self.config.render_timeout)
+        session = getattr(self._browsers, "session", None)
+        if session is None:
+            session = self._browsers.session = browser.BrowserSession(timeout=self.config.render_timeout)
+        rendered = session.render_list(group.first_url, _BrowserGate(self, source, html_of),
+                                       max_states=self.config.max_render_states)
         with self.lock:
             self.result.rendered_states += len(rendered.states)
             self.result.render_seconds += rendered.seconds
             self.result.render_launch_seconds += rendered.launch_seconds
+            self.result.render_launches += rendered.launch_seconds > 0
         if rendered.error and not rendered.states:
             self._fail(source.source_id, group.first_url, "render_failed", None, rendered.error)
             return
@@ -491,8 +497,14 @@ class _Crawler:
         return True
 
     def crawl_host(self, columns: list[tuple[Source, str]]) -> None:
-        for source, url in columns:
-            self.crawl_column(source, url)
+        try:
+            for source, url in columns:
+                self.crawl_column(source, url)
+        finally:
+            session = getattr(self._browsers, "session", None)
+            if session is not None:  # closed by the thread that started it
+                session.close()
+                self._browsers.session = None
 
 
 class _BrowserGate:
