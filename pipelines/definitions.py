@@ -6,9 +6,10 @@ from pipelines.defs.checks import consistency_rules, marts_have_rows
 from pipelines.defs.jobs import crawl_source, etl_fast, refresh_models
 from pipelines.defs.resources import default_resources
 from pipelines.defs.schedules import nightly_crawl, refresh_models_after_loads
+from pipelines.defs.site import SITE_ASSETS
 
 defs = dg.Definitions(
-    assets=[*SOURCE_ASSETS, *MODEL_ASSETS],
+    assets=[*SOURCE_ASSETS, *MODEL_ASSETS, *SITE_ASSETS],
     asset_checks=[consistency_rules, marts_have_rows],
     jobs=[crawl_source, refresh_models, etl_fast],
     schedules=[nightly_crawl],

@@ -281,3 +281,42 @@ def assert_local(requests: list[str], served: str) -> None:
     for url in requests:
         u = urlparse(url)
         assert u.scheme in ("data", "blob", "about") or (u.scheme == "http" and u.hostname == "127.0.0.1"), url
+
+
+def test_rebuild_replaces_the_site_and_never_writes_into_a_foreign_folder(site, tmp_path):
+    from pipelines import warehouse
+    from pipelines.site import build_site
+
+    _, env = site
+    foreign = tmp_path / "notes"
+    foreign.mkdir()
+    (foreign / "mine.txt").write_text("keep me")
+    with warehouse.connect_reader(env["ZFXXGK_DB"]) as conn:
+        with pytest.raises(FileExistsError):
+            build_site(conn, foreign)
+        assert (foreign / "mine.txt").read_text() == "keep me"
+        out = tmp_path / "site"
+        first = build_site(conn, out, copies=False)
+        (out / "data" / "stale.js").write_text("old")
+        second = build_site(conn, out, copies=False)
+    assert (first.reports, first.issuers, second.reports) == (5, 5, 5)
+    assert not (out / "data" / "stale.js").exists() and not (out / "copies").exists()
+    # without copies the report pages link only to where each document came from
+    report = (out / "data" / "report" / site_key(INCONSISTENT_REPORT)[:2] / f"{site_key(INCONSISTENT_REPORT)}.js")
+    assert '"href":null' in report.read_text(encoding="utf-8")
+
+
+def test_out__site_asset_builds_the_site_after_the_published_copy(site, tmp_path):
+    import dagster as dg
+
+    from pipelines.defs.resources import DataDirResource, WarehouseResource
+    from pipelines.defs.site import PUBLISHED_WAREHOUSE, out__site
+
+    _, env = site
+    assert PUBLISHED_WAREHOUSE in out__site.asset_deps[out__site.key]
+    result = dg.materialize([out__site], resources={"warehouse": WarehouseResource(path=env["ZFXXGK_DB"]),
+                                                    "data_dir": DataDirResource(path=str(tmp_path))})
+    assert result.success
+    meta = result.asset_materializations_for_node("out__site")[0].metadata
+    assert meta["reports"].value == 5 and meta["stored_copies"].value == 5
+    assert (tmp_path / "site" / "report.html").exists()

@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -136,6 +137,7 @@ def build_site(conn: duckdb.DuckDBPyConnection, out: Path | str, copies: bool = 
     tmp.mkdir(parents=True)
     result = SiteResult(path=out)
     w = DataWriter(tmp)
+    conn.execute("SET enable_progress_bar = false")
     conn.execute(MACROS)
 
     def step(name: str, fn, *args) -> None:
@@ -159,14 +161,25 @@ def build_site(conn: duckdb.DuckDBPyConnection, out: Path | str, copies: bool = 
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    s = time.monotonic()
     old = out.with_name(f".{out.name}.old.{os.getpid()}")
     if out.exists():
         os.replace(out, old)
     os.replace(tmp, out)
-    shutil.rmtree(old, ignore_errors=True)
+    if old.exists():
+        _remove_in_background(old)
+    result.timings["swap"] = round(time.monotonic() - s, 2)
     result.files, result.bytes = w.files, w.bytes
     result.seconds = round(time.monotonic() - t0, 2)
     return result
+
+
+def _remove_in_background(path: Path) -> None:
+    """Delete the previous site after the new one is in place, in a detached `rm -rf`: removing
+    ~100,000 freshly written small files took up to 3 minutes on this machine's ext4 (mounted with
+    `discard`), longer than building the new site. Nothing reads the old folder any more."""
+    subprocess.Popen(["rm", "-rf", "--", str(path)], start_new_session=True,
+                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 # --- assets and page shells -------------------------------------------------------------------
