@@ -318,9 +318,29 @@ def ruling_lines(ink):
     import cv2
 
     h, w = ink.shape
-    horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(40, w // 30), 1)))
-    vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(40, h // 60))))
-    return horiz, vert
+    rect = cv2.getStructuringElement
+    # gaps of a few pixels in a scanned line are bridged first (closing along the line), so a
+    # broken border does not merge two cells
+    horiz = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, rect(cv2.MORPH_RECT, (9, 1)))
+    horiz = cv2.morphologyEx(horiz, cv2.MORPH_OPEN, rect(cv2.MORPH_RECT, (max(40, w // 30), 1)))
+    vert = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, rect(cv2.MORPH_RECT, (1, 9)))
+    vert = cv2.morphologyEx(vert, cv2.MORPH_OPEN, rect(cv2.MORPH_RECT, (1, max(40, h // 60))))
+    return _thin(horiz), _thin(vert)
+
+
+MAX_RULE_PX = 14  # a ruling line is at most this thick at RENDER_DPI; a blot or a stamp is fatter
+
+
+def _thin(mask):
+    """The mask without its fat parts (a blot big enough to pass the opening is no rule); a line
+    a blot sits on keeps the rest of its length."""
+    import cv2
+
+    square = cv2.getStructuringElement(cv2.MORPH_RECT, (MAX_RULE_PX + 1, MAX_RULE_PX + 1))
+    fat = cv2.morphologyEx(mask, cv2.MORPH_OPEN, square)
+    if not fat.any():
+        return mask
+    return cv2.bitwise_and(mask, cv2.bitwise_not(cv2.dilate(fat, square)))
 
 
 def skew_angle(ink) -> float:
@@ -386,9 +406,10 @@ def find_tables(ink) -> tuple[list[TableBox], object]:
         if w < ink.shape[1] // 5 or h < 40:
             continue
         frame = (labels[y:y + h, x:x + w] == k).astype(np.uint8)
-        if not (frame.any(axis=0).all() or h > 0):
-            continue
-        # the cells: regions of non-line pixels enclosed by this frame (touching the box's border = outside)
+        # the cells: regions of non-line pixels enclosed by this frame; the frame's bounding box
+        # closes a table printed without its outer border
+        frame[0, :] = frame[-1, :] = 1
+        frame[:, 0] = frame[:, -1] = 1
         m, cl, cs, _ = cv2.connectedComponentsWithStats(1 - frame, connectivity=4)
         cells = []
         for j in range(1, m):
@@ -418,8 +439,9 @@ def _nearest(edges: list[float], v: float) -> float:
     return min(edges, key=lambda e: abs(e - v))
 
 
-def text_line_crops(grey, ink, box: CellBox, grid) -> list:
-    """A cell's text lines as tight greyscale crops, top to bottom; [] for a blank cell.
+def text_line_crops(grey, ink, box: CellBox, grid, gaps: Optional[list] = None) -> list:
+    """A cell's text lines as tight greyscale crops, top to bottom; [] for a blank cell. `gaps`
+    gets each line's widest blank run between two marks, in line heights.
     Ruling-line pixels are whitened first so a line's remnant is not read as 1 or |."""
     import numpy as np
 
@@ -433,6 +455,7 @@ def text_line_crops(grey, ink, box: CellBox, grid) -> list:
     if rows.sum() < 6:
         return []
     crops = []
+    gaps = [] if gaps is None else gaps
     start = None
     gap = 0
     spans = []
@@ -458,9 +481,13 @@ def text_line_crops(grey, ink, box: CellBox, grid) -> list:
         crop = grey[top + a:top + b, x0 + xs[0]:x0 + xs[-1] + 1].copy()
         crop[grid[top + a:top + b, x0 + xs[0]:x0 + xs[-1] + 1] > 0] = 255
         crops.append(crop)
+        gaps.append(int(np.diff(xs).max()) / (b - a) if len(xs) > 1 else 0.0)
     return crops
 
 
+# Digits of one number sit closer than this (in line heights); a wider blank run in a value cell
+# means two numbers in one cell (a border the scan lost), which would read as one number.
+MAX_DIGIT_GAP = 0.8
 STAIN_PX = 9  # at RENDER_DPI: 0.76 mm; printed strokes are thinner, blots and stamps are not
 
 
@@ -517,8 +544,10 @@ def read_page(grey, eng, number: int, deadline: Deadline, table_offset: int = 0)
             box = (_nearest(xs, c.x0), _nearest(ys, c.top), _nearest(xs, c.x1), _nearest(ys, c.bottom))
             if box[2] <= box[0] or box[3] <= box[1]:
                 continue
-            lines = text_line_crops(grey, ink, c, grid)
-            cells.append(OcrCell(box, first=len(crops), count=len(lines), stained=stained(ink, c, grid)))
+            gaps: list[float] = []
+            lines = text_line_crops(grey, ink, c, grid, gaps)
+            cells.append(OcrCell(box, first=len(crops), count=len(lines), stained=stained(ink, c, grid),
+                                 spaced=len(lines) == 1 and gaps[0] > MAX_DIGIT_GAP))
             crops += lines
         layouts.append((t, cells))
     readings = eng.read_lines(crops, timeout) if crops else []
@@ -597,6 +626,7 @@ class OcrCell:
     digits: Optional[TextLine] = None  # the digits-only reading, for value cells
     value: bool = False  # sits in a value column and reads as a number (or should)
     stained: bool = False  # holds a solid mass of ink (see `stained`)
+    spaced: bool = False  # its one text line has a gap wider than a digit (two numbers in a cell)
 
 
 def value_cells(cells: list[OcrCell]) -> list[OcrCell]:
@@ -631,7 +661,7 @@ def vet_values(cells: list[OcrCell], table_no: int, page_no: int) -> list[Findin
             continue
         text = clean_value(c.text)
         kind = read_cell(text).kind
-        if kind not in (NUMBER, PLACEHOLDER) or c.stained:
+        if kind not in (NUMBER, PLACEHOLDER) or c.stained or c.spaced:
             continue
         trusted = c.confidence >= MIN_VALUE_CONFIDENCE
         if c.digits is not None:
@@ -659,6 +689,7 @@ def vet_values(cells: list[OcrCell], table_no: int, page_no: int) -> list[Findin
         label = labels.get(c.box[1], (None, ""))[1]
         second = f", digits-only reading {c.digits.text!r} ({c.digits.confidence:.2f})" if c.digits else ""
         why = ("a blot of ink over the cell" if c.stained else
+               "two groups of digits apart in one cell" if c.spaced else
                "no clean number" if i not in reading or not text else "low confidence")
         findings.append(Finding(
             "extract", "ocr-uncertain", "warning",
