@@ -9,6 +9,7 @@
     on_schema_change="fail",
     post_hook="DELETE FROM {{ this }} WHERE report_id NOT IN (SELECT report_id FROM {{ source('core', 'reports') }})",
 ) }}
+-- depends_on: {{ source('core', 'request_outcomes') }}, {{ source('core', 'review_litigation') }} (the incremental branch)
 WITH r AS (
     SELECT * FROM {{ ref('stg_reports') }}
     {%- if is_incremental() %}
@@ -16,15 +17,21 @@ WITH r AS (
        OR loaded_at >= (SELECT coalesce(max(loaded_at), '-infinity'::TIMESTAMP) FROM {{ this }})
     {%- endif %}
 ),
--- the pivots restricted to those reports before they aggregate (a join would not restrict them)
+{%- if is_incremental() %}
+-- The pivots of only those reports, filtered at the scan of the long tables: a filter on the staging
+-- views' output would not reach below their GROUP BY (the whole of table 3 would be pivoted).
 t AS (
-    SELECT * FROM {{ ref('stg_request_totals') }}
-    {%- if is_incremental() %} WHERE report_id IN (SELECT report_id FROM r){% endif %}
+    {{ request_totals("(SELECT * FROM " ~ source('core', 'request_outcomes')
+                      ~ " WHERE report_id IN (SELECT report_id FROM r)) AS cells") }}
 ),
 l AS (
-    SELECT * FROM {{ ref('stg_review_litigation') }}
-    {%- if is_incremental() %} WHERE report_id IN (SELECT report_id FROM r){% endif %}
+    {{ review_litigation_wide("(SELECT * FROM " ~ source('core', 'review_litigation')
+                              ~ " WHERE report_id IN (SELECT report_id FROM r)) AS cells") }}
 ),
+{%- else %}
+t AS (SELECT * FROM {{ ref('stg_request_totals') }}),
+l AS (SELECT * FROM {{ ref('stg_review_litigation') }}),
+{%- endif %}
 counts AS (
     SELECT
         r.report_id, r.issuer, r.year, r.format_version, r.scope, r.parse_status, r.numbers_complete,
