@@ -239,8 +239,9 @@ def _near_pattern(kw: str) -> Optional[re.Pattern]:
 
 def chain(hits: list[Hit], n_anchors: int, max_gap: int = 90, per_skip: int = 70) -> list[Hit]:
     """The best chain of hits in template order: strictly increasing anchors and offsets, each
-    hit at most `max_gap` (+ `per_skip` per template row skipped) label characters after the
-    previous one. Best = most anchors explained, exact hits counting more than near ones."""
+    hit at most `max_gap` (+ `per_skip` per template row skipped, up to four) label characters
+    after the previous one. Best = most anchors explained, exact hits counting more than near
+    ones; a near hit is kept only next to an exact one."""
     if not hits:
         return []
     hits = sorted(hits, key=lambda h: (h.anchor, h.start))
@@ -253,7 +254,7 @@ def chain(hits: list[Hit], n_anchors: int, max_gap: int = 90, per_skip: int = 70
             g = hits[j]
             if g.anchor >= h.anchor or g.end > h.start:
                 continue
-            if h.start - g.end > max_gap + per_skip * (h.anchor - g.anchor - 1):
+            if h.start - g.end > max_gap + per_skip * min(h.anchor - g.anchor - 1, 4):
                 continue
             if best[j] + score > b:
                 b, p = best[j] + score, j
@@ -264,7 +265,14 @@ def chain(hits: list[Hit], n_anchors: int, max_gap: int = 90, per_skip: int = 70
     while i >= 0:
         out.append(hits[i])
         i = prev[i]
-    return out[::-1]
+    out.reverse()
+    # a near match counts only beside an exact one: alone it is as likely a word of the prose
+    # (「按照以公开为常态」 is one character from 予以公开)
+    def near_exact(k: int) -> bool:
+        return any(0 <= j < len(out) and out[j].exact and abs(out[j].start - out[k].start) <= 2 * max_gap
+                   for j in (k - 1, k + 1))
+
+    return [h for k, h in enumerate(out) if h.exact or near_exact(k)]
 
 
 def values_between(stream: Stream, a: int, b: int) -> list[list[Tok]]:

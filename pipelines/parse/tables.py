@@ -120,6 +120,7 @@ class RawRow:
     gaps: Optional[list[str]] = None  # soft rows: the gap before each token (stream.CELL/SPACE/NONE)
     by_rules: bool = False  # set when only the row's own sum decided how its digits split
     spaces_trusted: bool = True  # False in a document whose rows run their digits together
+    last_alone: bool = False  # the last token stands alone on its line (a page number, or a displaced 总计)
 
 
 def place_values(cells: list[str], expected: int) -> tuple[list[Optional[str]], Optional[str]]:
@@ -198,6 +199,14 @@ def row_candidates(raw: RawRow, expected: int, where: str, findings: list[Findin
             as_sign = row_candidates(signed, expected, where, findings, names, blocks)
             return as_dash + [c for c in as_sign if c not in as_dash] if as_dash and as_sign else []
         tokens = [t for t in raw.cells if t.strip()]
+        if blocks and raw.last_alone and len(tokens) == expected + 1 and \
+                digits.solve(tokens[:-1], expected, blocks):
+            # a bare number on a line of its own after a complete row that adds up: a PDF page number
+            findings.append(Finding("parse", "page-number-dropped", "warning",
+                                    f"{where}: {tokens[-1]!r} on a line of its own after the row's {expected} "
+                                    "values, which add up, is taken for a page number", [where]))
+            return row_candidates(RawRow(raw.label, raw.cells[:-1], "soft", raw.gaps[:-1] if raw.gaps else None,
+                                         spaces_trusted=raw.spaces_trusted), expected, where, findings, names, blocks)
         numeric = all(read_cell(t).kind == NUMBER for t in tokens)
         # A space between numbers is a cell boundary when the row prints one token per cell; with
         # more tokens than cells some spaces fell inside numbers (a PDF column cutting 「12」 in two);
@@ -340,8 +349,10 @@ def as_raw(stream: Stream, label: str, toks: list[Tok], rows: list[Row]) -> RawR
                     sum(t.kind != BLANK for t in toks):
                 return RawRow(label, values, "grid" if isinstance(row, GridRow) else "cells")
     values = [t for t in toks if t.kind != BLANK]
+    last = rows[values[-1].row] if values else None
+    alone = last is not None and len(last) == 1 and last[0].strip() == values[-1].text
     return RawRow(label, [t.text for t in values], "soft", gaps=[t.gap for t in values],
-                  spaces_trusted=stream.spaces_trusted)
+                  spaces_trusted=stream.spaces_trusted, last_alone=alone)
 
 
 # ---------------------------------------------------------------- table 2
