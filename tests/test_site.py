@@ -5,6 +5,7 @@ highlighted cells of the inconsistent sample, and every request the pages make."
 from __future__ import annotations
 
 import base64
+import fcntl
 import json
 import os
 import re
@@ -71,9 +72,11 @@ class Browser:
         to_chrome_r, self._to_chrome = os.pipe()
         self._from_chrome, from_chrome_w = os.pipe()
 
-        def fds() -> None:  # in the child, before exec: the pipe ends Chromium expects (dup2 makes them inheritable)
-            os.dup2(to_chrome_r, 3)
-            os.dup2(from_chrome_w, 4)
+        def fds() -> None:  # in the child, before exec: the pipe ends Chromium expects on fds 3 and 4
+            # out of the way first (a pipe end may itself be fd 3 or 4), then dup2, which makes them inheritable
+            high = [fcntl.fcntl(fd, fcntl.F_DUPFD, 10) for fd in (to_chrome_r, from_chrome_w)]
+            os.dup2(high[0], 3)
+            os.dup2(high[1], 4)
 
         flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",

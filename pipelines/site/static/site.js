@@ -205,7 +205,8 @@
       body.replaceChildren(figure("map", `${label}, ${state.year}`, chart({
         tooltip: { trigger: "item", formatter: (p) => { const r = byName[(p.data || {}).province]; const e = excl.find((x) => x.year === state.year && x.province === (p.data || {}).province);
           return `${p.name}: ${r ? f(r[state.metric]) : "no report"}<br>${e ? num(e.used) + " reports used, " + num(e.found - e.used) + " left out" : ""}`; } },
-        visualMap: { min: rate ? 0 : Math.min(...vals, 0), max: rate ? (state.metric === "disclosure_rate" ? 1 : Math.max(...vals, 0.01)) : Math.max(...vals, 1),
+        // the colour scale spans this year's values, so provinces can be told apart at a glance
+        visualMap: { min: vals.length ? Math.min(...vals) : 0, max: vals.length && Math.max(...vals) > Math.min(...vals) ? Math.max(...vals) : (vals[0] || 0) + (rate ? 0.01 : 1),
           calculable: true, left: 10, bottom: 20, formatter: (v) => f(v), inRange: { color: ["#e8eef6", "#3b6ea8", "#1d3d66"] } },
         series: [{ type: "map", map: "china", roam: false, data, emphasis: { label: { show: true } } }],
       }, 560), behind(yearExcl, String(state.year)),
@@ -377,8 +378,9 @@
           p && p.disclosure_rate !== null && r.disclosure_rate !== null ? signed(100 * (r.disclosure_rate - p.disclosure_rate), (v) => v.toFixed(1)) : "—",
           num(r.carried_over), c ? num(c.previous_carried_forward) : "—", c ? el("span", { class: "chain " + c.chain }, c.chain + (c.chain === "break" ? ` (${signed(c.difference, num)})` : "")) : "—"]; }))));
     // every year's tables side by side: one column per year
-    const L = zfx.layout, heads = ["", ...reps.map((r) => link(reportHref(d.reports[reps.indexOf(r)].key), String(r.meta.year)))];
-    const side = (title, names) => section(title, el("table", { class: "side" }, el("thead", {}, el("tr", {}, heads.map((h) => el("th", {}, h)))),
+    const L = zfx.layout;
+    const heads = () => ["", ...reps.map((r, i) => link(reportHref(d.reports[i].key), String(r.meta.year)))];
+    const side = (title, names) => section(title, el("table", { class: "side" }, el("thead", {}, el("tr", {}, heads().map((h) => el("th", {}, h)))),
       el("tbody", {}, names.map(([name, label, get]) => el("tr", {}, el("th", {}, label), reps.map((r) => cell(name, get(r), flaggedCells(r.findings), r.findings)))))));
     app.append(side("二、主动公开 (every year)", L.active.flatMap((row) => row.metrics.map(([m, h]) => [`active.${row.item}.${m}`, `${row.label} · ${h}`, (r) => (r.active || {})[`${row.item}.${m}`]]))));
     app.append(side("三、申请 — 总计 column (every year; the report pages have every column)", L.requests.filter((row) => reps.some((r) => r.requests && row.key in r.requests))
