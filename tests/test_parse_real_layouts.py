@@ -69,10 +69,13 @@ def test_one_line_pages_read_every_number_the_arithmetic_decides():
 
 
 def test_one_line_table3_is_read_whole():
-    """「一、本年新收政府信息公开申请数量412000043二、上年结转…」: every table-3 row of every sample."""
+    """「一、本年新收政府信息公开申请数量412000043二、上年结转…」: every table-3 row of every sample,
+    and the six sections found although their headings run into the text."""
     for stem in STEMS:
         got = parse_text(mangle.one_line(sample_text(stem)))
         assert got.to_json()["requests"] == expected_record(stem)["requests"], stem
+        assert sorted(got.sections) == list("123456"), stem
+        assert got.sections["5"] and "行政复议" not in got.sections["5"]
 
 
 @pytest.mark.parametrize("seed", range(6))

@@ -11,7 +11,7 @@ from typing import Optional
 from pipelines.parse.cells import Row, normalize, text_to_rows
 from pipelines.parse.metadata import (detect_scope, find_title, notice_title, period_year, signature_counts,
                                       signatures_found)
-from pipelines.parse.tables import find_sections, read_tables, row_text
+from pipelines.parse.tables import find_sections, find_sections_in_text, read_tables, row_text
 from pipelines.parse.validate import validate
 from pipelines.record import Finding, Report
 
@@ -70,6 +70,10 @@ def parse_rows(rows: list[Row], source: Optional[str] = None,
     sections = find_sections(rows)
     report.sections = {k: "\n".join(row_text(r) if len(r) > 1 else r[0] for r in rows[a:b] if any(r))
                        for k, (a, b) in sections.items()}
+    if len(sections) < 3:  # headings run into the text (a page stripped of its markup)
+        in_text = find_sections_in_text(ntext)
+        if len(in_text) > len(sections):
+            report.sections = in_text
     findings: list[Finding] = []
     tables = read_tables(rows, fmt, findings, report.extra)
     report.active, report.requests, report.review_litigation = tables.active, tables.requests, \

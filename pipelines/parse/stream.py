@@ -70,6 +70,8 @@ _SCAN = re.compile(r"(?P<num>-?\d+(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?)|(?P<spa
                    r"|(?P<text>[^\d\s\ufffd-]+|-)")
 # 「4, 7 36」: stray spaces at a thousands separator
 _COMMA = re.compile(r"(?<=\d)\s*,\s*(\d)\s?(\d)\s?(\d)")
+_PLAIN_NUM = re.compile(r"\d+(?:\.\d+)?")
+_SLOW = re.compile(r"[\d\-—–=_\[!\ufffd]")
 _PAGE_CELL = re.compile(r"^\s*(?:\d{1,3}\s*/\s*\d{1,3}|-\s*\d{1,3}\s*-)\s*$")
 
 
@@ -97,6 +99,12 @@ def tokenize(rows: Sequence[Row]) -> list[Tok]:
             s = fold(s)
             if s.strip() in PLACEHOLDERS:
                 append(Tok(PH, s.strip(), r, c, CELL, grid))
+                continue
+            if _PLAIN_NUM.fullmatch(s):  # most cells of a table: one number
+                append(Tok(NUM, s, r, c, CELL, grid))
+                continue
+            if _SLOW.search(s) is None:  # label text: no digit, dash, bracket or broken byte
+                append(Tok(TEXT, "".join(s.split()), r, c, CELL, grid))
                 continue
             if _PAGE_CELL.match(s):
                 continue
@@ -244,19 +252,22 @@ def chain(hits: list[Hit], n_anchors: int, max_gap: int = 90, per_skip: int = 70
     ones; a near hit is kept only next to an exact one."""
     if not hits:
         return []
-    hits = sorted(hits, key=lambda h: (h.anchor, h.start))
+    reach = max_gap + 4 * per_skip
+    limit = [max_gap + per_skip * min(max(d - 1, 0), 4) for d in range(n_anchors + 1)]
+    hits = sorted(hits, key=lambda h: (h.start, h.anchor))
+    starts = [h.start for h in hits]
+    anchors = [h.anchor for h in hits]
+    ends = [h.end for h in hits]
     best: list[float] = []
     prev: list[int] = []
     for i, h in enumerate(hits):
         score = 1.0 if h.exact else 0.6
         b, p = score, -1
-        for j in range(i):
-            g = hits[j]
-            if g.anchor >= h.anchor or g.end > h.start:
-                continue
-            if h.start - g.end > max_gap + per_skip * min(h.anchor - g.anchor - 1, 4):
-                continue
-            if best[j] + score > b:
+        a, start = h.anchor, h.start
+        # only hits that end before this one starts, and not too far before it
+        for j in range(bisect.bisect_left(starts, start - reach - 64), i):
+            ga = anchors[j]
+            if ga < a and ends[j] <= start and start - ends[j] <= limit[a - ga] and best[j] + score > b:
                 b, p = best[j] + score, j
         best.append(b)
         prev.append(p)
@@ -266,6 +277,7 @@ def chain(hits: list[Hit], n_anchors: int, max_gap: int = 90, per_skip: int = 70
         out.append(hits[i])
         i = prev[i]
     out.reverse()
+
     # a near match counts only beside an exact one: alone it is as likely a word of the prose
     # (「按照以公开为常态」 is one character from 予以公开)
     def near_exact(k: int) -> bool:

@@ -94,6 +94,24 @@ def find_sections(rows: list[Row]) -> dict[str, tuple[int, int]]:
     return spans
 
 
+_SECTION_SEARCH = {k: re.compile(p.pattern[1:] + r"[^\d(]{0,12}?(?:情况|事项)") if k in "456" else re.compile(p.pattern[1:])
+                   for k, p in SECTION_PATTERNS.items()}
+
+
+def find_sections_in_text(text: str) -> dict[str, str]:
+    """Section number -> text, for a document without line structure (one line): the headings
+    searched in order in its normalised text."""
+    starts: list[tuple[str, int, int]] = []
+    pos = 0
+    for key, pat in _SECTION_SEARCH.items():
+        m = pat.search(text, pos)
+        if m:
+            starts.append((key, m.start(), m.end()))
+            pos = m.end()
+    return {k: text[end:(starts[n + 1][1] if n + 1 < len(starts) else len(text))]
+            for n, (k, _, end) in enumerate(starts)}
+
+
 # ---------------------------------------------------------------- row values
 def split_row(row: Row) -> tuple[str, list[str]]:
     """(label text, the cells after the last label cell)."""
@@ -301,23 +319,24 @@ def read_tables(rows: list[Row], fmt: str, findings: list[Finding], extra: dict)
     hits3 = chain(find_hits(stream, REQUEST_TEMPLATE), len(REQUEST_TEMPLATE))
     if not any(REQUEST_TEMPLATE[h.anchor].values > 0 for h in hits3):
         hits3 = []
-    stream.spaces_trusted = not _digits_run_together(stream, hits3)
+    materials3 = row_materials(stream, hits3, REQUEST_TEMPLATE)
+    stream.spaces_trusted = not _digits_run_together(materials3)
     lo3 = hits3[0].start if hits3 else len(stream.text)
     hits2 = chain(find_hits(stream, ACTIVE_TEMPLATE, 0, lo3), len(ACTIVE_TEMPLATE))
     if not hits3:  # table 2 may still be anywhere
         hits2 = chain(find_hits(stream, ACTIVE_TEMPLATE), len(ACTIVE_TEMPLATE))
     active = read_active(stream, rows, hits2, fmt, findings, extra) if hits2 else None
-    requests, end3 = (read_requests(stream, rows, hits3, fmt, findings) if hits3
+    requests, end3 = (read_requests(stream, rows, hits3, materials3, fmt, findings) if hits3
                       else (None, stream.token_at(hits2[-1].end) + 1 if hits2 else 0))
     review = read_review_litigation(stream, rows, end3, findings)
     return Located(active, requests, review)
 
 
-def _digits_run_together(stream: Stream, hits: list[Hit]) -> bool:
+def _digits_run_together(materials) -> bool:
     """Most table-3 rows print fewer numbers than their 7 cells: the document's delimiters were
     stripped, so a space in it is as likely a stray one as a boundary (even in a row that happens
     to show as many numbers as cells)."""
-    counts = [sum(t.kind != BLANK for t in toks) for h, toks, _ in row_materials(stream, hits, REQUEST_TEMPLATE)
+    counts = [sum(t.kind != BLANK for t in toks) for h, toks, _ in materials
               if REQUEST_TEMPLATE[h.anchor].values and toks]
     return 2 * sum(c < 7 for c in counts) > len(counts)
 
@@ -432,7 +451,7 @@ def request_order(is_2019: bool) -> list[str]:
     return keys
 
 
-def read_requests(stream: Stream, rows: list[Row], hits: list[Hit], fmt: Optional[str],
+def read_requests(stream: Stream, rows: list[Row], hits: list[Hit], materials, fmt: Optional[str],
                   findings: list[Finding]) -> tuple[dict[str, Optional[list[Number]]], int]:
     """Table 3 from its labels' chain: each row's numbers are the value tokens after its label;
     a row whose label was not found takes the numbers between its neighbours when they hold
@@ -443,7 +462,6 @@ def read_requests(stream: Stream, rows: list[Row], hits: list[Hit], fmt: Optiona
     is_2019 = ("other_total" in keys or fmt == "2019") and not any(k in keys for k in OTHER_SUBROWS)
     order = request_order(is_2019)
     rank = {a.key: i for i, a in enumerate(REQUEST_TEMPLATE)}
-    materials = row_materials(stream, hits, REQUEST_TEMPLATE)
     rows_read: dict[str, RawRow] = {}
     pending: list[str] = []
     last_hit, last_toks, _ = materials[-1]
