@@ -13,8 +13,10 @@ Each host serves a copy of the demo portal; each host's pace is the crawl interv
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 from contextlib import ExitStack
 from pathlib import Path
@@ -56,6 +58,35 @@ def main() -> None:
     script_lists(args.interval, args.skip_browser)
 
 
+class BrowserMemory:
+    """Peak PSS (shared pages split between processes) of Chromium's processes and Playwright's
+    driver, sampled from /proc every 0.1 s while the block runs."""
+
+    def __enter__(self):
+        self.peak_kib, self._stop = 0, threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            ps = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True).stdout.splitlines()[1:]
+            kib = 0
+            for line in ps:
+                pid, _, args = line.strip().partition(" ")
+                if "zfxxgk-chromium-" in args or "playwright/driver" in args:
+                    try:
+                        kib += sum(int(x.split()[1]) for x in open(f"/proc/{pid}/smaps_rollup") if x.startswith("Pss:"))
+                    except OSError:
+                        pass
+            self.peak_kib = max(self.peak_kib, kib)
+            time.sleep(0.1)
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
 def script_lists(interval: float, skip_browser: bool) -> None:
     """Time per list page of the two script-built demo columns, by the API replay and by the browser.
     Only the list part is timed: the crawl's report fetches are the same for both paths."""
@@ -72,8 +103,9 @@ def script_lists(interval: float, skip_browser: bool) -> None:
                     print(f"browser path: not measured ({why})")
                     continue
                 tmp = Path(tempfile.mkdtemp(prefix="bench_crawl_js_"))
-                res = crawl([Source("demo-js", "demo-js", urls, render=render)], tmp,
-                            CrawlConfig(min_interval=iv, progress=False, backoff=0.05))
+                with BrowserMemory() as mem:
+                    res = crawl([Source("demo-js", "demo-js", urls, render=render)], tmp,
+                                CrawlConfig(min_interval=iv, progress=False, backoff=0.05))
                 reports = len(res.docs)
                 if render == "never":
                     print(f"interval {iv} s — API path: {res.api_pages} API pages, {reports} reports found; "
@@ -86,7 +118,8 @@ def script_lists(interval: float, skip_browser: bool) -> None:
                     print(f"interval {iv} s — browser path: {states} list pages rendered, {reports} reports found; "
                           f"{res.render_seconds:.2f} s rendering = {per:.2f} s per list page "
                           f"({net:.2f} s without Chromium's start; {res.render_launches} start(s), "
-                          f"{res.render_launch_seconds:.2f} s, for {len(urls)} lists); crawl {res.seconds:.2f} s in all")
+                          f"{res.render_launch_seconds:.2f} s, for {len(urls)} lists); crawl {res.seconds:.2f} s in all; "
+                          f"browser memory peak {mem.peak_kib / 1024:.0f} MiB PSS")
 
 
 if __name__ == "__main__":
