@@ -6,7 +6,7 @@
 """
 import dagster as dg
 
-from pipelines.defs.assets import MODEL_ASSETS, SOURCE_ASSETS
+from pipelines.defs.assets import DBT_SOURCE_CHECKS, MODEL_ASSETS, SOURCE_ASSETS
 
 CRAWL_TAGS = {"zfxxgk/kind": "crawl", "dagster/max_retries": "2", "dagster/retry_strategy": "FROM_FAILURE"}
 
@@ -15,10 +15,11 @@ CRAWL_TAGS = {"zfxxgk/kind": "crawl", "dagster/max_retries": "2", "dagster/retry
 IN_PROCESS = {"execution": {"config": {"in_process": {}}}}
 
 crawl_source = dg.define_asset_job(
-    "crawl_source", selection=dg.AssetSelection.assets(*SOURCE_ASSETS), tags=CRAWL_TAGS, config=IN_PROCESS,
+    "crawl_source", selection=dg.AssetSelection.assets(*SOURCE_ASSETS) - dg.AssetSelection.checks(*DBT_SOURCE_CHECKS),
+    tags=CRAWL_TAGS, config=IN_PROCESS,
     description="Crawl one source (partition), parse what is new or changed, load it into the warehouse.")
 refresh_models = dg.define_asset_job(
-    "refresh_models", selection=dg.AssetSelection.assets(*MODEL_ASSETS),
+    "refresh_models", selection=dg.AssetSelection.assets(*MODEL_ASSETS) | dg.AssetSelection.checks(*DBT_SOURCE_CHECKS),
     description="Rebuild the SQL models from the warehouse tables and publish the read-only copy.")
 etl_fast = dg.define_asset_job(
     "etl_fast", selection=dg.AssetSelection.assets(*SOURCE_ASSETS, *MODEL_ASSETS), tags={"zfxxgk/kind": "crawl"}, config=IN_PROCESS,
