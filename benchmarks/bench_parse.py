@@ -1,9 +1,13 @@
-"""Parse speed on generated HTML reports, against plain lxml parsing of the same files.
+"""Parse speed on generated report pages that look like real ones, against plain lxml parsing of
+the same files.
 
     .venv/bin/python benchmarks/bench_parse.py [--reports 1000] [--rounds 3]
 
-Writes N synthetic report pages (pipelines.synth, HTML layout, seeds 0..N-1) to a temp
-directory, then in the same run times, file by file from disk (the corpus is never held
+Writes N synthetic portal pages (pipelines.synth `page` layout, seeds 0..N-1: the report's HTML
+with Word markup or plain cells, inside site chrome — menus, search, scripts, related links,
+footer — with label variants: notes, full/half width, spaces inside labels, a misread
+character) to a temp directory, every other page in GBK (as TRS sites serve them), the rest in
+UTF-8, then in the same run times, file by file from disk (the corpus is never held
 in memory): `lxml.html.fromstring` on each file's bytes, and `parse_path` (sniff, decode,
 HTML → rows, tables, validation) on each file. Rounds alternate the two so machine noise
 hits both; the best round of each is reported. Prints reports/second and the ratio.
@@ -28,7 +32,11 @@ def write_corpus(folder: Path, n: int) -> list[Path]:
     paths = []
     for seed in range(n):
         p = folder / f"report_{seed:05d}.html"
-        p.write_text(render(random_report(seed), "html", seed), encoding="utf-8")
+        page = render(random_report(seed), "page", seed)
+        if seed % 2:
+            p.write_bytes(page.replace('<meta charset="utf-8">', '<meta charset="gbk">', 1).encode("gbk"))
+        else:
+            p.write_text(page, encoding="utf-8")
         paths.append(p)
     return paths
 

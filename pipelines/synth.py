@@ -27,7 +27,7 @@ from typing import Optional
 from pipelines.record import (APPLICANTS, OTHER_SUBROWS, OTHER_TOTAL, OUTCOME_ROWS, PROCEEDINGS, REQUEST_ROWS,
                               Active, DocCounts, Report)
 
-LAYOUTS = ("tab", "pipe", "cells", "markdown", "html", "digits", "pdf", "oneline", "mdfrag")
+LAYOUTS = ("tab", "pipe", "cells", "markdown", "html", "digits", "pdf", "oneline", "mdfrag", "page")
 # layouts whose digits run together: a number may come back null (several splits), never wrong
 RUN_TOGETHER = ("digits", "oneline")
 
@@ -632,6 +632,40 @@ def render_html(report: Report, rng: random.Random) -> str:
     return "\n".join(parts)
 
 
+# What real portal pages add around a report (the parse benchmark's corpus, the `page` layout)
+_NAV = "".join(f'<li><a href="/col{i}/">{name}</a></li>' for i, name in enumerate(
+    ("首页", "政务公开", "政府信息公开", "政策文件", "政策解读", "新闻中心", "办事服务", "互动交流", "数据开放", "专题专栏",
+     "机构概况", "领导信息", "规划计划", "财政信息", "人事信息", "应急管理", "建议提案", "统计信息")))
+_CHROME_HEAD = ('<div class="top"><div class="logo"><img src="/images/logo.png" alt="logo"></div>'
+                '<form action="/search"><input name="q" placeholder="请输入关键字"><button>搜索</button></form></div>'
+                f'<ul class="menu">{_NAV}</ul><script src="/js/jquery.min.js"></script>'
+                '<script>var _hmt=_hmt||[];(function(){var hm=document.createElement("script");})();</script>')
+_CHROME_FOOT = ('<div class="share">分享到：<a>微信</a><a>微博</a></div><div class="related"><h3>相关链接</h3><ul>'
+                + "".join(f'<li><a href="/xxgk/{y}/">{y}年政府信息公开工作年度报告</a></li>' for y in range(2015, 2024))
+                + '</ul></div><div class="foot"><p>主办单位：人民政府办公室 承办：大数据中心</p>'
+                '<p>网站标识码：1100000001 <a href="https://beian.miit.gov.cn">京ICP备05000000号</a></p>'
+                '<p>京公网安备 11010502000001号</p></div>')
+# Label variants of real pages: a note (table 2), a space, a misread character (one per label, which
+# the parser's near match reads)
+_T2_NOTES = {"规章": "规章（设区的市级以上人民政府填报）", "行政规范性文件": "行政规范性文件（含部门文件）"}
+
+
+def render_page(report: Report, rng: random.Random) -> str:
+    """A real portal page: the HTML layout inside site chrome (menus, search, scripts, related
+    links, footer), label variants (notes, spaces, a misread character) and Word markup."""
+    html = render_html(report, rng)
+    for plain, noted in _T2_NOTES.items():
+        if rng.random() < 0.5:
+            html = html.replace(f">{plain}<", f">{noted}<", 1)
+    for label in ("社会公益组织", "法律服务机构", "本年度办理结果"):
+        if rng.random() < 0.5:
+            cut = rng.randint(1, len(label) - 1)
+            html = html.replace(label, label[:cut] + " " + label[cut:], 1)
+    if rng.random() < 0.5:
+        html = html.replace("没有现成信息需要另行制作", "没有现成信息需要另形制作", 1)  # one character misread
+    return html.replace("<body>", "<body>" + _CHROME_HEAD, 1).replace("</body>", _CHROME_FOOT + "</body>", 1)
+
+
 def render(report: Report, layout: str, seed: int = 0) -> str:
     """The report printed in `layout` (see LAYOUTS); deterministic given `seed`."""
     rng = random.Random(seed * 7919 + LAYOUTS.index(layout))
@@ -653,11 +687,13 @@ def render(report: Report, layout: str, seed: int = 0) -> str:
         return render_oneline(report, rng)
     if layout == "mdfrag":
         return render_mdfrag(report, rng)
+    if layout == "page":
+        return render_page(report, rng)
     raise ValueError(f"unknown layout {layout!r}; one of {LAYOUTS}")
 
 
 def file_name(layout: str, seed: int) -> str:
-    return f"synth_{seed:06d}.{ {'html': 'html', 'markdown': 'md', 'mdfrag': 'md'}.get(layout, 'txt') }"
+    return f"synth_{seed:06d}.{ {'html': 'html', 'page': 'html', 'markdown': 'md', 'mdfrag': 'md'}.get(layout, 'txt') }"
 
 
 # ---------------------------------------------------------------- mutations
