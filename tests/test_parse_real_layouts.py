@@ -87,6 +87,25 @@ def test_stray_spaces_inside_labels_and_numbers_never_give_a_wrong_number(seed):
     assert exact >= 0.9 * total, (exact, total)
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_ocr_misread_characters_in_labels_and_headings(seed):
+    """Look-alike misreadings in labels and headings (「行政法复议」-style): labels still found by a
+    near match or by position, numbers never wrong."""
+    exact = total = 0
+    for stem in STEMS:
+        e, t = check(parse_text(mangle.ocr_noise(sample_text(stem), seed)), stem)
+        exact, total = exact + e, total + t
+    assert exact >= 0.9 * total, (exact, total)
+
+
+def test_a_typo_in_the_table4_heading():
+    for stem in STEMS:
+        text = mangle.one_line(sample_text(stem)).replace("行政复议行政诉讼", "行政法复议行政诉讼", 1)
+        got = parse_text(text)
+        check(got, stem)
+        assert got.review_litigation is not None
+
+
 def test_space_separated_numbers_on_one_line():
     """「…行政复议…总计 0 2 1 0 3 1 0 0 0 1 0 0 0 0 0」: each number a token."""
     for stem in STEMS:
