@@ -30,7 +30,7 @@ TEXT, NUM, PH, BLANK = "text", "num", "ph", "blank"
 CELL, SPACE, NONE = "cell", "space", "none"
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)  # tokens are compared by identity: the same text recurs
 class Tok:
     kind: str
     text: str  # TEXT: normalised, no whitespace; NUM: the digits as printed ('-' and '.' kept)
@@ -96,40 +96,47 @@ def tokenize(rows: Sequence[Row]) -> list[Tok]:
                 if grid or len(row) > 1:
                     append(Tok(BLANK, "", r, c, CELL, grid))
                 continue
-            s = fold(s)
-            if s.strip() in PLACEHOLDERS:
-                append(Tok(PH, s.strip(), r, c, CELL, grid))
-                continue
-            if _PLAIN_NUM.fullmatch(s):  # most cells of a table: one number
-                append(Tok(NUM, s, r, c, CELL, grid))
-                continue
-            if _SLOW.search(s) is None:  # label text: no digit, dash, bracket or broken byte
-                append(Tok(TEXT, "".join(s.split()), r, c, CELL, grid))
-                continue
-            if _PAGE_CELL.match(s):
-                continue
-            s = _COMMA.sub(r",\1\2\3", _NOISE.sub(" ", s))
-            gap = CELL
-            for m in _SCAN.finditer(s):
-                kind = m.lastgroup
-                if kind == "space":
-                    if gap != CELL:
-                        gap = SPACE
-                    continue
-                text = m.group()
-                if kind == "num":
-                    append(Tok(NUM, text, r, c, gap, grid))
-                elif kind == "bad":  # an undecodable byte: whatever it hid, the value is unreadable
-                    append(Tok(PH, text, r, c, gap, grid))
-                elif text == "-" or text in PLACEHOLDERS and gap != NONE and _ends_cell(s, m.end()):
-                    append(Tok(PH, text, r, c, gap, grid))
-                elif out and out[-1].kind == TEXT and gap != CELL:
-                    out[-1].text += text
-                else:
-                    append(Tok(TEXT, text, r, c, gap, grid))
-                gap = NONE
+            # short cells through the cache; a whole one-line report is no key to keep
+            for kind, text, gap in (_cell_tokens(s) if len(s) <= 200 else _cell_tokens.__wrapped__(s)):
+                append(Tok(kind, text, r, c, gap, grid))
     _strip_numbering(out)
     return out
+
+
+@lru_cache(maxsize=65536)  # cells repeat within and across reports (「0」, the labels)
+def _cell_tokens(cell: str) -> tuple[tuple[str, str, str], ...]:
+    """(kind, text, gap) of each token of one non-blank cell."""
+    s = fold(cell)
+    if s.strip() in PLACEHOLDERS:
+        return ((PH, s.strip(), CELL),)
+    if _PLAIN_NUM.fullmatch(s):  # most cells of a table: one number
+        return ((NUM, s, CELL),)
+    if _SLOW.search(s) is None:  # label text: no digit, dash, bracket or broken byte
+        return ((TEXT, "".join(s.split()), CELL),)
+    if _PAGE_CELL.match(s):
+        return ()
+    s = _COMMA.sub(r",\1\2\3", _NOISE.sub(" ", s))
+    out: list[list[str]] = []
+    gap = CELL
+    for m in _SCAN.finditer(s):
+        kind = m.lastgroup
+        if kind == "space":
+            if gap != CELL:
+                gap = SPACE
+            continue
+        text = m.group()
+        if kind == "num":
+            out.append([NUM, text, gap])
+        elif kind == "bad":  # an undecodable byte: whatever it hid, the value is unreadable
+            out.append([PH, text, gap])
+        elif text == "-" or text in PLACEHOLDERS and gap != NONE and _ends_cell(s, m.end()):
+            out.append([PH, text, gap])
+        elif out and out[-1][0] == TEXT and gap != CELL:
+            out[-1][1] += text
+        else:
+            out.append([TEXT, text, gap])
+        gap = NONE
+    return tuple(tuple(t) for t in out)
 
 
 def _ends_cell(s: str, at: int) -> bool:
