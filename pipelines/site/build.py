@@ -24,7 +24,9 @@ from pathlib import Path
 from typing import Any, Iterable, Optional
 
 import duckdb
+import pyarrow as pa
 
+from pipelines.pipeline import DUCKDB_MEMORY
 from pipelines.record import APPLICANTS, OUTCOMES
 from pipelines.site.layout import layout_json
 
@@ -34,6 +36,7 @@ MARKER = ".zfxxgk-site"  # a folder holding this file is a site we wrote and may
 KEY_LENGTH = 16
 FINDINGS_PAGE = 500      # findings per data file of the findings browser
 SEARCH_BUCKETS = 256     # files of the search index (by the hash of a name's two-character pieces)
+REPORTS_PART = 20_000    # reports per query of the report pages (memory, not speed)
 
 # file extension of a stored copy, by content type (raw copies are stored by hash, without one)
 COPY_EXTENSIONS = {
@@ -138,6 +141,7 @@ def build_site(conn: duckdb.DuckDBPyConnection, out: Path | str, copies: bool = 
     result = SiteResult(path=out)
     w = DataWriter(tmp)
     conn.execute("SET enable_progress_bar = false")
+    conn.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")  # the loader's cap: the site may build beside a load
     conn.execute(MACROS)
 
     def step(name: str, fn, *args) -> None:
@@ -352,8 +356,6 @@ def _copies(conn, root: Path, enabled: bool, result: SiteResult) -> None:
         made.append((document_id, href))
     result.copies = len(made)
     if made:
-        import pyarrow as pa
-
         rel = pa.table({"document_id": [m[0] for m in made], "href": [m[1] for m in made]})  # noqa: F841
         conn.execute("INSERT INTO site_copies SELECT * FROM rel")
 
@@ -366,21 +368,22 @@ def _pick(values: str, key: str, names: Iterable[str]) -> str:
 REPORTS_SQL = f"""
 WITH req_rows AS (
     SELECT report_id, row_key, {_pick('value', 'applicant', APPLICANTS)} AS v
-    FROM request_outcomes GROUP BY report_id, row_key
+    FROM request_outcomes JOIN site_part USING (report_id) GROUP BY report_id, row_key
 ), req AS (
     SELECT report_id, json_group_object(row_key, v) AS j FROM req_rows GROUP BY report_id
 ), act AS (
-    SELECT report_id, json_group_object(item || '.' || metric, value) AS j FROM active_disclosure GROUP BY report_id
+    SELECT report_id, json_group_object(item || '.' || metric, value) AS j FROM active_disclosure JOIN site_part USING (report_id)
+    GROUP BY report_id
 ), rl_rows AS (
     SELECT report_id, proceeding, {_pick('value', 'outcome', OUTCOMES)} AS v
-    FROM review_litigation GROUP BY report_id, proceeding
+    FROM review_litigation JOIN site_part USING (report_id) GROUP BY report_id, proceeding
 ), rl AS (
     SELECT report_id, json_group_object(proceeding, v) AS j FROM rl_rows GROUP BY report_id
 ), fnd AS (
     SELECT report_id,
            to_json(list({{stage: stage, rule: rule, severity: severity, detail: detail, cells: cells, url: url}}
                         ORDER BY severity, rule, detail)) AS j
-    FROM findings WHERE report_id IS NOT NULL GROUP BY report_id
+    FROM findings JOIN site_part USING (report_id) GROUP BY report_id
 ), cps AS (
     SELECT rd.report_id,
            to_json(list({{document_id: rd.document_id, url: coalesce(rd.url, d.url), status: rd.parse_status,
@@ -388,6 +391,7 @@ WITH req_rows AS (
                           fetched_at: d.fetched_at, href: c.href}}
                         ORDER BY rd.document_id)) AS j
     FROM report_documents rd
+    JOIN site_part USING (report_id)
     LEFT JOIN documents d USING (document_id)
     LEFT JOIN site_copies c USING (document_id)
     GROUP BY rd.report_id
@@ -406,6 +410,7 @@ SELECT site_key(r.report_id) AS key,
        || ',"findings":' || coalesce(fnd.j::VARCHAR, '[]')
        || ',"copies":' || coalesce(cps.j::VARCHAR, '[]') || '}}' AS j
 FROM reports r
+JOIN site_part USING (report_id)
 LEFT JOIN report_metrics m USING (report_id)
 LEFT JOIN req USING (report_id)
 LEFT JOIN act USING (report_id)
@@ -425,10 +430,17 @@ def _stream(conn, sql: str, batch: int = 2000):
 
 
 def _reports(conn, w: DataWriter, copies: bool, result: SiteResult) -> None:
+    """Report pages in parts of REPORTS_PART reports (site_part holds the part's ids), so the pivot
+    of every table-3 cell stays within DuckDB's memory cap however large the warehouse."""
+    ids = [r for (r,) in conn.execute("SELECT report_id FROM reports ORDER BY report_id").fetchall()]
     n = 0
-    for key, text in _stream(conn, REPORTS_SQL):
-        w.put(f"report/{key[:2]}/{key}", text)
-        n += 1
+    for start in range(0, len(ids), REPORTS_PART):
+        part = pa.table({"report_id": ids[start:start + REPORTS_PART]})  # noqa: F841 - read by the SQL
+        conn.execute("CREATE OR REPLACE TEMP TABLE site_part AS SELECT * FROM part")
+        for key, text in _stream(conn, REPORTS_SQL):
+            w.put(f"report/{key[:2]}/{key}", text)
+            n += 1
+    conn.execute("DROP TABLE IF EXISTS site_part")
     result.reports = n
 
 
