@@ -47,11 +47,37 @@ def scanned_report(scan):
 
 @pytest.fixture(scope="session")
 def smudged(text_pdf):
-    """Page 1 as a PNG with blots over half of 58006 (行政许可) and of 1719 (行政处罚): the
-    recogniser would read what is left of them (580, 17) with high confidence."""
+    """Page 1 scanned with blots over half of 58006 (行政许可) and of 1719 (行政处罚) — the
+    recogniser would read what is left of them (580, 17) with high confidence — placed in a
+    Word page and printed to PDF, as portals do: a page image plus a page number in the text
+    layer (which must not hide that the page is a scan)."""
+    import docx
+    from docx.shared import Cm
+
+    from pipelines.extract.doc import libreoffice_convert
+    from tests.fixtures.extract.render import to_docx
+
     boxes = [word_box(text_pdf, 0, "58006"), word_box(text_pdf, 0, "1719")]
     png = scan_pdf(text_pdf, seed=5, smudges={0: boxes}).pngs[0]
-    return extract(png, "scan.png")
+    d = docx.Document(io.BytesIO(to_docx([])))  # A4, 2.5 cm margins, a PAGE field in the footer
+    d.add_picture(io.BytesIO(png), width=Cm(16))
+    out = io.BytesIO()
+    d.save(out)
+    pdf = libreoffice_convert(out.getvalue(), "docx", "pdf")
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        assert doc.pages[0].extract_text().strip() == "1" and doc.pages[0].images
+    return extract(pdf, "图片版.pdf")
+
+
+@pytest.fixture(scope="session")
+def page_top(scan) -> bytes:
+    """The top of page 1 (title, 统计期限 sentence, headings) as a PNG: a small, fast scan."""
+    page = Image.open(io.BytesIO(scan.pngs[0]))
+    buf = io.BytesIO()
+    page.crop((0, 0, page.width, 460)).save(buf, "PNG")
+    return buf.getvalue()
 
 
 def test_the_scans_are_image_only(scan):
@@ -100,7 +126,7 @@ def test_every_ocr_read_report_says_so(scanned_report):
 
 
 def test_blotted_numbers_are_null_with_a_finding_naming_the_cell(smudged, record):
-    assert smudged.kind == "ocr"
+    assert smudged.kind == "pdf" and smudged.findings[0].rule == "ocr"
     assert ["行政许可", "", "", ""] in smudged.rows and ["行政处罚", "", "", ""] in smudged.rows
     uncertain = [f for f in smudged.findings if f.rule == "ocr-uncertain"]
     details = " ".join(f.detail for f in uncertain)
@@ -141,17 +167,21 @@ def test_image_formats_are_sniffed_from_the_bytes():
     assert sniff("BM公司2023年政府信息公开工作年度报告".encode()) == "text"
 
 
-def test_word_file_of_page_scans_is_read_by_ocr(scan):
-    """A DOCX that only wraps a page image (the top of page 1, cut to keep the test fast)."""
+def test_png_attachment_is_read_by_ocr(page_top):
+    doc = extract(page_top, "附件1.bin")  # the format comes from the bytes
+    assert doc.kind == "ocr" and [f.rule for f in doc.findings] == ["ocr"]
+    assert doc.rows[0] == ["阿城区2023年政府信息公开工作年度报告"]
+    assert "统计期限自2023年1月1日至2023年12月31日" in "".join(r[0] for r in doc.rows)
+    assert ["一、总体情况"] in doc.rows
+
+
+def test_word_file_of_page_scans_is_read_by_ocr(page_top):
+    """A DOCX that only wraps a page image."""
     import docx
     from docx.shared import Cm
 
-    page = Image.open(io.BytesIO(scan.pngs[0]))
-    top = page.crop((0, 0, page.width, 460))
-    buf = io.BytesIO()
-    top.save(buf, "PNG")
     d = docx.Document()
-    d.add_picture(io.BytesIO(buf.getvalue()), width=Cm(21))
+    d.add_picture(io.BytesIO(page_top), width=Cm(21))
     out = io.BytesIO()
     d.save(out)
     doc = extract(out.getvalue(), "年报.docx")
@@ -215,3 +245,4 @@ def test_warehouse_tells_ocr_numbers_from_printed_text(scanned_report, db_path):
                                       (printed, DocumentInfo("b" * 64, "file:///x.txt"))])
         rows = dict(conn.execute("SELECT issuer, read_by_ocr FROM reports").fetchall())
     assert rows == {"阿城区": True, "某县": False}
+

@@ -313,18 +313,24 @@ def ink_mask(grey):
     return ink
 
 
-def ruling_lines(ink):
-    """(horizontal, vertical) masks of ruling lines: ink runs far longer than any character."""
+def ruling_lines(ink, grey=None):
+    """(horizontal, vertical) masks of ruling lines: ink runs far longer than any character.
+    With the page's `grey`, lines are looked for in its 3x3 minimum: a thin scanned line
+    spread over two pixel rows, each too light to count as ink, is dark enough there."""
     import cv2
 
+    if grey is not None:
+        t, _ = cv2.threshold(cv2.GaussianBlur(grey, (3, 3), 0), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        darkest = cv2.erode(grey, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
+        ink = cv2.bitwise_or(ink, ((darkest < t) * 255).astype(ink.dtype))
     h, w = ink.shape
     rect = cv2.getStructuringElement
-    # gaps of a few pixels in a scanned line are bridged first (closing along the line), so a
-    # broken border does not merge two cells
-    horiz = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, rect(cv2.MORPH_RECT, (9, 1)))
-    horiz = cv2.morphologyEx(horiz, cv2.MORPH_OPEN, rect(cv2.MORPH_RECT, (max(40, w // 30), 1)))
-    vert = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, rect(cv2.MORPH_RECT, (1, 9)))
-    vert = cv2.morphologyEx(vert, cv2.MORPH_OPEN, rect(cv2.MORPH_RECT, (1, max(40, h // 60))))
+    horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, rect(cv2.MORPH_RECT, (max(40, w // 30), 1)))
+    vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, rect(cv2.MORPH_RECT, (1, max(40, h // 60))))
+    # then gaps in a scanned line are bridged (closing along the line, between segments that are
+    # lines already: closing the raw ink would fuse the strokes of neighbouring characters)
+    horiz = cv2.morphologyEx(horiz, cv2.MORPH_CLOSE, rect(cv2.MORPH_RECT, (41, 1)))
+    vert = cv2.morphologyEx(vert, cv2.MORPH_CLOSE, rect(cv2.MORPH_RECT, (1, 41)))
     return _thin(horiz), _thin(vert)
 
 
@@ -391,13 +397,13 @@ class TableBox:
     cells: list[CellBox]
 
 
-def find_tables(ink) -> tuple[list[TableBox], object]:
+def find_tables(ink, grey=None) -> tuple[list[TableBox], object]:
     """Ruled tables of the page: the white regions inside each frame of ruling lines. Also the
     line mask, which is blanked out of the cells before they are read."""
     import cv2
     import numpy as np
 
-    horiz, vert = ruling_lines(ink)
+    horiz, vert = ruling_lines(ink, grey)
     grid = cv2.dilate(cv2.bitwise_or(horiz, vert), cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(grid, connectivity=8)
     tables = []
@@ -529,7 +535,7 @@ def read_page(grey, eng, number: int, deadline: Deadline, table_offset: int = 0)
 
     grey = straighten(grey, skew_angle(ink_mask(grey)))
     ink = ink_mask(grey)
-    tables, grid = find_tables(ink)
+    tables, grid = find_tables(ink, grey)
     to_pt = 72 / RENDER_DPI
     out = OcrPage(pdfx.Page())
     timeout = min(SECONDS_PER_PAGE, max(1.0, deadline.left()))
@@ -587,8 +593,8 @@ def read_page(grey, eng, number: int, deadline: Deadline, table_offset: int = 0)
         rest[max(0, top - 4):bottom + 4, max(0, x0 - 4):x1 + 4] = 255
     deadline.check(f"OCR of page {number}")
     height = grey.shape[0] * to_pt
-    for ln in eng.page_lines(rest, timeout):
-        text = ln.text.strip()
+    for ln in same_row_joined(eng.page_lines(rest, timeout)):
+        text = _CJK_SPACE.sub("", ln.text.strip())
         if not text:
             continue
         top, bottom = ln.top * to_pt, ln.bottom * to_pt
@@ -606,6 +612,29 @@ def read_page(grey, eng, number: int, deadline: Deadline, table_offset: int = 0)
         out.page.items[0].first = True
     if out.page.items and isinstance(out.page.items[-1], pdfx.Line):
         out.page.items[-1].last = True
+    return out
+
+
+# a space the recogniser put next to a CJK character or full-width punctuation (Chinese has none)
+_CJK_SPACE = re.compile(r"(?<=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef])\s+|\s+(?=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef])")
+
+
+def same_row_joined(lines: list[TextLine]) -> list[TextLine]:
+    """Boxes the detector cut from one printed line (they overlap vertically by more than half
+    the smaller one's height) joined, left to right."""
+    out: list[TextLine] = []
+    for ln in sorted(lines, key=lambda t: (t.top, t.x0)):
+        for prev in out:
+            overlap = min(prev.bottom, ln.bottom) - max(prev.top, ln.top)
+            if overlap > 0.5 * min(prev.bottom - prev.top, ln.bottom - ln.top):
+                a, b = (prev, ln) if prev.x0 <= ln.x0 else (ln, prev)
+                prev.text = _join_words([a.text, b.text])
+                prev.confidence = min(prev.confidence, ln.confidence)
+                prev.x0, prev.x1 = min(prev.x0, ln.x0), max(prev.x1, ln.x1)
+                prev.top, prev.bottom = min(prev.top, ln.top), max(prev.bottom, ln.bottom)
+                break
+        else:
+            out.append(TextLine(ln.text, ln.confidence, ln.x0, ln.top, ln.x1, ln.bottom))
     return out
 
 

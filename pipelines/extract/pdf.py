@@ -94,6 +94,8 @@ def pdf_to_rows(data: bytes, deadline: Deadline) -> Extracted:
             deadline.check(f"page {number} of {n_pages}")
             try:
                 read = read_page(page)
+                if read is not None and _scan_page(page, read):
+                    read = None  # a page image with a stamped page number or watermark: a scan
             except Exception as e:  # one damaged page must not lose the others
                 broken.append(f"{number} ({type(e).__name__}: {e})")
                 pages.append(Page())
@@ -186,6 +188,18 @@ def read_page(page) -> Optional[Page]:
     if out.items and isinstance(out.items[-1], Line):
         out.items[-1].last = True
     return out
+
+
+SCAN_TEXT_CHARS = 40  # a scanned page's own text layer (a page number, a watermark) is shorter
+
+
+def _scan_page(page, read: Page) -> bool:
+    """An image covering most of the page, and next to no text: the text is in the image."""
+    text = sum(len(it.text) for it in read.items if isinstance(it, Line))
+    if text > SCAN_TEXT_CHARS or any(isinstance(it, Table) for it in read.items):
+        return False
+    area = float(page.width) * float(page.height)
+    return any((im["x1"] - im["x0"]) * (im["bottom"] - im["top"]) >= 0.5 * area for im in page.images)
 
 
 def _inside(c, bbox) -> bool:
