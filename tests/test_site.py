@@ -323,3 +323,14 @@ def test_out__site_asset_builds_the_site_after_the_published_copy(site, tmp_path
     meta = result.asset_materializations_for_node("out__site")[0].metadata
     assert meta["reports"].value == 5 and meta["stored_copies"].value == 5
     assert (tmp_path / "site" / "report.html").exists()
+
+
+def test_pages_work_opened_from_disk(browser, site):
+    """No server needed: the data files are scripts, which file:// pages may load (fetch may not)."""
+    path, _ = site
+    browser.requests.clear()
+    browser.open((path / "report.html").as_uri() + "#" + site_key(INCONSISTENT_REPORT))
+    assert browser.js("document.querySelectorAll('td.flagged').length") == 44
+    browser.open((path / "map.html").as_uri())
+    assert browser.js("document.querySelectorAll('figure[data-figure=map] svg path').length") >= 34
+    assert {urlparse(u).scheme for u in browser.requests} == {"file"}
