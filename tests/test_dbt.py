@@ -115,6 +115,16 @@ def test_report_metrics_follows_loads_incrementally(db):
         transform.build_models(path, select="report_metrics", full_refresh=True)
 
 
+def test_an_incremental_table_of_older_sql_is_rebuilt_whole(db):
+    path, _ = db
+    with warehouse.connect(path) as conn:  # as the runner before dbt left it: no loaded_at column
+        conn.execute("ALTER TABLE report_metrics DROP COLUMN loaded_at")
+    built = transform.build_models(path, select="report_metrics")
+    assert built.statuses["report_metrics"] == "success"
+    with warehouse.connect(path, read_only=True) as conn:
+        assert conn.execute("SELECT count(loaded_at) FROM report_metrics").fetchone()[0] == 4
+
+
 def test_docs_command_serves_the_documentation(db, tmp_path):
     path, _ = db
     env = {**os.environ, "ZFXXGK_DB": str(path), "PYTHONUNBUFFERED": "1"}

@@ -125,7 +125,7 @@ def build_models(db: Optional[Path | str] = None, select: Optional[str] = None, 
             *([] if unit_tests else ["--exclude-resource-type", "unit_test"])]
     result = invoke(args, db, memory_limit)
     out = BuildResult()
-    failed = []
+    failed, failed_incremental = [], []
     for r in result.result or []:
         node = r.node
         name = f"test:{node.name}" if node.resource_type in ("test", "unit_test") else node.name
@@ -136,6 +136,12 @@ def build_models(db: Optional[Path | str] = None, select: Optional[str] = None, 
             out.warnings.append(f"{node.name}: {r.message}")
         elif status in ("error", "fail", "runtime error"):
             failed.append(f"{node.name}: {r.message}")
+            if getattr(node.config, "materialized", None) == "incremental":
+                failed_incremental.append(node.name)
+    if failed and not full_refresh and len(failed) == len(failed_incremental):
+        # an incremental model whose table an older version of its SQL (or the runner before dbt)
+        # built: rebuilt whole, once, rather than failing every load until someone runs --full-refresh
+        return build_models(db, select, True, memory_limit, quiet, unit_tests)
     if failed or not result.success:
         raise DbtError("dbt build failed: " + "; ".join(failed or ["see data/dbt/logs/dbt.log"]))
     return out

@@ -11,10 +11,11 @@
 ) }}
 -- depends_on: {{ source('core', 'request_outcomes') }}, {{ source('core', 'review_litigation') }} (the incremental branch)
 WITH r AS (
-    SELECT * FROM {{ ref('stg_reports') }}
+    SELECT * FROM {{ ref('stg_reports') }} AS s
     {%- if is_incremental() %}
-    WHERE loaded_at IS NULL
-       OR loaded_at >= (SELECT coalesce(max(loaded_at), '-infinity'::TIMESTAMP) FROM {{ this }})
+    -- new or re-loaded since the row built for it (an anti-join: exact whatever the clocks did)
+    WHERE NOT EXISTS (SELECT 1 FROM {{ this }} AS built
+                      WHERE built.report_id = s.report_id AND built.loaded_at IS NOT DISTINCT FROM s.loaded_at)
     {%- endif %}
 ),
 {%- if is_incremental() %}
