@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"## site: {r['reports']:,} reports, {r['issuers']:,} issuers, {r['provinces']} provinces, "
           f"{r['findings']:,} findings")
     print(f"wall              {wall:.1f} s (build_site {r['seconds']:.1f} s; target < 120 s for 100,000 reports)")
-    print(f"steps             " + ", ".join(f"{k} {v:.1f} s" for k, v in r["timings"].items()))
+    print("steps             " + ", ".join(f"{k} {v:.1f} s" for k, v in r["timings"].items()))
     print(f"peak memory       {peak / 2**20:.0f} MiB (ru_maxrss of the build process)")
     print(f"data files        {r['files']:,}, {r['bytes'] / 2**20:.0f} MiB; stored copies linked {r['copies']:,} "
           f"(missing {r['copies_missing']})")

@@ -155,7 +155,7 @@ def build_site(conn: duckdb.DuckDBPyConnection, out: Path | str, copies: bool = 
         step("map", _map, conn, w)
         step("provinces", _provinces, conn, w, result)
         step("copies", _copies, conn, tmp, copies, result)
-        step("reports", _reports, conn, w, copies, result)
+        step("reports", _reports, conn, w, result)
         step("issuers", _issuers, conn, w, result)
         step("findings", _findings, conn, w, result)
         step("search", _search, conn, w)
@@ -356,8 +356,9 @@ def _copies(conn, root: Path, enabled: bool, result: SiteResult) -> None:
         made.append((document_id, href))
     result.copies = len(made)
     if made:
-        rel = pa.table({"document_id": [m[0] for m in made], "href": [m[1] for m in made]})  # noqa: F841
-        conn.execute("INSERT INTO site_copies SELECT * FROM rel")
+        conn.register("site_made", pa.table({"document_id": [m[0] for m in made], "href": [m[1] for m in made]}))
+        conn.execute("INSERT INTO site_copies SELECT * FROM site_made")
+        conn.unregister("site_made")
 
 
 def _pick(values: str, key: str, names: Iterable[str]) -> str:
@@ -429,14 +430,15 @@ def _stream(conn, sql: str, batch: int = 2000):
         yield from rows
 
 
-def _reports(conn, w: DataWriter, copies: bool, result: SiteResult) -> None:
+def _reports(conn, w: DataWriter, result: SiteResult) -> None:
     """Report pages in parts of REPORTS_PART reports (site_part holds the part's ids), so the pivot
     of every table-3 cell stays within DuckDB's memory cap however large the warehouse."""
     ids = [r for (r,) in conn.execute("SELECT report_id FROM reports ORDER BY report_id").fetchall()]
     n = 0
     for start in range(0, len(ids), REPORTS_PART):
-        part = pa.table({"report_id": ids[start:start + REPORTS_PART]})  # noqa: F841 - read by the SQL
-        conn.execute("CREATE OR REPLACE TEMP TABLE site_part AS SELECT * FROM part")
+        conn.register("site_ids", pa.table({"report_id": ids[start:start + REPORTS_PART]}))
+        conn.execute("CREATE OR REPLACE TEMP TABLE site_part AS SELECT * FROM site_ids")
+        conn.unregister("site_ids")
         for key, text in _stream(conn, REPORTS_SQL):
             w.put(f"report/{key[:2]}/{key}", text)
             n += 1
