@@ -385,6 +385,9 @@ WITH req_rows AS (
            to_json(list({{stage: stage, rule: rule, severity: severity, detail: detail, cells: cells, url: url}}
                         ORDER BY severity, rule, detail)) AS j
     FROM findings JOIN site_part USING (report_id) GROUP BY report_id
+), ext AS (
+    SELECT report_id, json_group_object(key, value) AS j FROM report_extra JOIN site_part USING (report_id)
+    GROUP BY report_id
 ), cps AS (
     SELECT rd.report_id,
            to_json(list({{document_id: rd.document_id, url: coalesce(rd.url, d.url), status: rd.parse_status,
@@ -409,7 +412,8 @@ SELECT site_key(r.report_id) AS key,
        || ',"requests":' || coalesce(req.j::VARCHAR, 'null')
        || ',"review":' || coalesce(rl.j::VARCHAR, 'null')
        || ',"findings":' || coalesce(fnd.j::VARCHAR, '[]')
-       || ',"copies":' || coalesce(cps.j::VARCHAR, '[]') || '}}' AS j
+       || ',"copies":' || coalesce(cps.j::VARCHAR, '[]')
+       || ',"extra":' || coalesce(ext.j::VARCHAR, 'null') || '}}' AS j
 FROM reports r
 JOIN site_part USING (report_id)
 LEFT JOIN report_metrics m USING (report_id)
@@ -418,6 +422,7 @@ LEFT JOIN act USING (report_id)
 LEFT JOIN rl USING (report_id)
 LEFT JOIN fnd USING (report_id)
 LEFT JOIN cps USING (report_id)
+LEFT JOIN ext USING (report_id)
 """
 
 

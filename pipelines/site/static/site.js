@@ -347,6 +347,10 @@
         section("三、收到和处理政府信息公开申请情况", requestsTable(r, flags, r.findings)),
         section("四、政府信息公开行政复议、行政诉讼情况", reviewTable(r, flags, r.findings))),
       el("aside", {}, el("h2", {}, "Findings"), el("p", { class: "note" }, flagged ? `${flagged} cells named by the findings are highlighted; the numbers are as printed.` : ""), findingsList(r.findings))));
+    if (r.extra) {
+      const show = (v) => (v !== null && typeof v === "object" && !Array.isArray(v) ? Object.entries(v).map(([k, x]) => `${k} ${num(x)}`).join(" · ") : Array.isArray(v) ? v.join(" · ") : String(v));
+      app.append(section("2019-format cells with no 2021 counterpart (as read)", table(["cell", "value"], Object.entries(r.extra).map(([k, v]) => [k, show(v)]))));
+    }
     app.append(section("Stored copies", el("ul", { class: "copies" }, r.copies.map((c) => el("li", {},
       c.href ? link(c.href, "stored copy") : el("span", { class: "note" }, "(no stored copy in this site)"), " · ",
       safeUrl(c.url) ? el("a", { href: c.url, rel: "nofollow noopener" }, c.url) : (c.url || "—"),
