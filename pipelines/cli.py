@@ -225,11 +225,7 @@ def write_site(out: Path | None, copies: bool = True) -> int:
         print(f"wrote the site to {r.path} ({r.reports:,} reports, {r.issuers:,} issuers, {r.files:,} data files, "
               f"{r.seconds:.1f} s); open {r.path / 'index.html'} or run `zfxxgk site {out} --serve`")
 
-    try:
-        return with_reader("site", work)
-    except FileExistsError as e:
-        print(f"zfxxgk site: {e}", file=sys.stderr)
-        return 1
+    return with_reader("site", work)  # a non-site DIR (FileExistsError) is one line on stderr too
 
 
 def cmd_site(args) -> int:
