@@ -70,12 +70,6 @@ def _normalize(s: str) -> str:
     return "".join(s.split())
 
 
-@lru_cache(maxsize=16384)
-def label_key(s: str) -> str:
-    """A label reduced to its letters: no numbering punctuation, brackets, quotes or spaces."""
-    return re.sub(r"[\s()\[\]【】〔〕.,、:;\"'“”‘’「」《》\-—_*]", "", normalize(s))
-
-
 def text_to_rows(text: str) -> list[Row]:
     """Rows of cells from a plain-text dump, whatever its table layout.
 

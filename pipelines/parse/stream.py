@@ -81,6 +81,7 @@ def tokenize(rows: Sequence[Row]) -> list[Tok]:
     a number inside 「(…)」 right before a label is a numbering too (「(1)属于国家秘密」)."""
     out: list[Tok] = []
     append = out.append
+    above: Sequence[str] = ()
     for r, row in enumerate(rows):
         grid = isinstance(row, GridRow)
         tails = row.span_tails if grid else ()
@@ -89,8 +90,10 @@ def tokenize(rows: Sequence[Row]) -> list[Tok]:
             if c in tails:
                 continue
             s = cell.strip()
-            if grid and s and s == previous and not s[0].isdigit():
-                continue  # a label spread over the columns it spans is one label
+            # a label spread over the columns or rows it spans is one label (rowspan="22")
+            if grid and s and not s[0].isdigit() and (s == previous or (c < len(above) and s == above[c].strip())):
+                previous = s
+                continue
             previous = s
             if not s:
                 if grid or len(row) > 1:
@@ -99,6 +102,7 @@ def tokenize(rows: Sequence[Row]) -> list[Tok]:
             # short cells through the cache; a whole one-line report is no key to keep
             for kind, text, gap in (_cell_tokens(s) if len(s) <= 200 else _cell_tokens.__wrapped__(s)):
                 append(Tok(kind, text, r, c, gap, grid))
+        above = row if grid else ()
     _strip_numbering(out)
     return out
 
@@ -208,6 +212,7 @@ class Hit:
 _PUNCT = re.compile(r"[()\[\]【】〔〕.,、:;\"'“”‘’「」《》\-—_*/]")
 
 
+@lru_cache(maxsize=16384)
 def label_text(s: str) -> str:
     return _PUNCT.sub("", s)
 

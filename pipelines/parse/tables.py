@@ -1,17 +1,17 @@
-"""Reading the three statistical tables out of rows of cells.
+"""Reading the three statistical tables out of a document's token stream (stream.py).
 
-Every table row is found by its label (normalised prefix / keyword, in the format's fixed
-order), never by its line number, so lost tabs, merged-cell artefacts and one-cell-per-line
-dumps all read the same way. A row whose cells cannot be placed leaves its values `null`
-and says why in a finding: the parser never guesses a position.
+Every table row is found by its label (the template's keywords, chained in the format's order),
+never by its line number or a section heading, so one-line pages, lost tabs, merged-cell
+artefacts, converters' markdown and one-cell-per-line dumps all read the same way. A row's
+numbers are placed by the reader's grid positions where it had them, else split by the format's
+arithmetic (digits.py). A cell that cannot be placed without guessing stays `null` and a finding
+says why: the parser never picks one of several readings.
 """
 from __future__ import annotations
 
 import itertools
-from functools import lru_cache
 import re
-import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Optional
 
 from pipelines.parse import digits
