@@ -322,9 +322,10 @@ def read_tables(rows: list[Row], fmt: str, findings: list[Finding], extra: dict)
     materials3 = row_materials(stream, hits3, REQUEST_TEMPLATE)
     stream.spaces_trusted = not _digits_run_together(materials3)
     lo3 = hits3[0].start if hits3 else len(stream.text)
-    hits2 = chain(find_hits(stream, ACTIVE_TEMPLATE, 0, lo3), len(ACTIVE_TEMPLATE))
+    t2 = ACTIVE_TEMPLATES[fmt]
+    hits2 = chain(find_hits(stream, t2, 0, lo3), len(t2))
     if not hits3:  # table 2 may still be anywhere
-        hits2 = chain(find_hits(stream, ACTIVE_TEMPLATE), len(ACTIVE_TEMPLATE))
+        hits2 = chain(find_hits(stream, t2), len(t2))
     active = read_active(stream, rows, hits2, fmt, findings, extra) if hits2 else None
     requests, end3 = (read_requests(stream, rows, hits3, materials3, fmt, findings) if hits3
                       else (None, stream.token_at(hits2[-1].end) + 1 if hits2 else 0))
@@ -375,7 +376,8 @@ def as_raw(stream: Stream, label: str, toks: list[Tok], rows: list[Row]) -> RawR
 
 
 # ---------------------------------------------------------------- table 2
-ACTIVE_TEMPLATE = active_template("2021")  # the labels; value counts come from the format
+# the rows each format has (2019: 其他对外管理服务事项 and 政府集中采购 too)
+ACTIVE_TEMPLATES = {fmt: [a for a in active_template(fmt) if a.values] for fmt in ("2021", "2019")}
 _DECISIONS_2019 = ("previous_items", "change", "decisions")
 ACTIVE_METRICS = {  # the names of each row's cells, as findings name them (active.<row>.<metric>)
     "2021": {"regulations": DOC_METRICS, "normative_documents": DOC_METRICS, "licensing": ("decisions",),
@@ -391,8 +393,9 @@ def read_active(stream: Stream, rows: list[Row], hits: list[Hit], fmt: str, find
                 extra: dict) -> Optional[Active]:
     found: dict[str, list[Number]] = {}
     counts = {key: (n2021 if fmt == "2021" else n2019) for key, _, n2021, n2019 in ACTIVE_ROWS}
-    for h, toks, _ in row_materials(stream, hits, ACTIVE_TEMPLATE):
-        name = ACTIVE_TEMPLATE[h.anchor].key
+    template = ACTIVE_TEMPLATES[fmt]
+    for h, toks, _ in row_materials(stream, hits, template):
+        name = template[h.anchor].key
         expected = counts[name]
         if name in found or expected is None:
             continue
