@@ -246,3 +246,19 @@ def test_warehouse_tells_ocr_numbers_from_printed_text(scanned_report, db_path):
         rows = dict(conn.execute("SELECT issuer, read_by_ocr FROM reports").fetchall())
     assert rows == {"阿城区": True, "某县": False}
 
+
+
+def test_image_bombs_and_garbage_are_stopped_before_decoding():
+    import struct
+    import zlib
+
+    ihdr = struct.pack(">IIBBBBB", 40_000, 40_000, 8, 0, 0, 0, 0)  # 1.6 G pixels, greyscale
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    bomb = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 1000))
+    report = parse_document(bomb, "scan.png")
+    assert (report.parse_status, report.findings[0].rule) == ("failed", "E-image-too-large")
+    report = parse_document(b"\x89PNG\r\n\x1a\n" + b"\x13" * 200, "scan.png")
+    assert (report.parse_status, report.findings[0].rule) == ("failed", "E-image-corrupt")

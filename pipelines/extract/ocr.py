@@ -238,7 +238,6 @@ def load_image(data: bytes) -> list:
     import numpy as np
     from PIL import Image, ImageSequence
 
-    Image.MAX_IMAGE_PIXELS = MAX_PAGE_PIXELS * 4  # Pillow's own bomb check, above our scaling
     try:
         img = Image.open(BytesIO(data))
         frames = []
@@ -787,6 +786,9 @@ MIN_IMAGE_PIXELS = 100_000  # an attachment smaller than this (e.g. 400 x 250) h
 def image_to_rows(data: bytes, kind: str, deadline: Deadline) -> Extracted:
     """A PNG/JPEG/TIFF/BMP/GIF attachment: each frame a page."""
     pixels = _pixels(data)
+    if pixels == _BOMB:
+        raise ExtractError(f"an image ({kind}) of more pixels than any page scan (a decompression bomb)",
+                           "E-image-too-large")
     if pixels < 0:
         raise ExtractError(f"an image ({kind}) that cannot be decoded", "E-image-corrupt")
     if pixels < MIN_IMAGE_PIXELS:
@@ -857,13 +859,20 @@ def docx_scans(zf, part: str, rows: Sequence[Row]) -> list[bytes]:
     return out
 
 
+_BOMB = -2
+
+
 def _pixels(data: bytes) -> int:
+    """The image's pixel count from its header (nothing decoded); -1 if undecodable, _BOMB if
+    beyond Pillow's decompression-bomb limit."""
     from PIL import Image
 
     try:
         w, h = Image.open(BytesIO(data)).size
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
-        return -1  # not decodable
+    except Image.DecompressionBombError:
+        return _BOMB
+    except (OSError, ValueError, SyntaxError):
+        return -1
     return w * h
 
 
