@@ -431,8 +431,8 @@ def render_mdfrag(report: Report, rng: random.Random) -> str:
                 label = " ".join(c for c in labels if c)
                 if i in detached:
                     out += [f"| {label} |" + " |" * 7, "| | " + " | ".join(values) + " |"]
-                elif i == displaced:
-                    out += [f"| {label} | " + " | ".join(values[:6]) + " | |", values[6]]
+                elif i == displaced and values:  # the last cell on a line of its own
+                    out += [f"| {label} | " + " | ".join(values[:-1]) + " | |", values[-1]]
                 else:
                     out.append(f"| {label} | " + " | ".join(values) + " |")
             return out

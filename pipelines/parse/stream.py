@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Optional, Sequence
 
-from pipelines.parse.cells import PLACEHOLDERS, GridRow, Row
+from pipelines.parse.cells import PLACEHOLDERS, GridRow, Row, is_value
 
 TEXT, NUM, PH, BLANK = "text", "num", "ph", "blank"
 # the gap before a token: a new row or cell, whitespace inside a cell, or nothing
@@ -91,7 +91,7 @@ def tokenize(rows: Sequence[Row]) -> list[Tok]:
                 continue
             s = cell.strip()
             # a label spread over the columns or rows it spans is one label (rowspan="22")
-            if grid and s and not s[0].isdigit() and (s == previous or (c < len(above) and s == above[c].strip())):
+            if grid and s and (s == previous or (c < len(above) and s == above[c].strip())) and not is_value(s):
                 previous = s
                 continue
             previous = s

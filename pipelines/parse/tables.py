@@ -369,6 +369,9 @@ def as_raw(stream: Stream, label: str, toks: list[Tok], rows: list[Row]) -> RawR
                     sum(t.kind != BLANK for t in toks):
                 return RawRow(label, values, "grid" if isinstance(row, GridRow) else "cells")
     values = [t for t in toks if t.kind != BLANK]
+    if all(t.grid for t in toks):
+        # a table grid's cells are exact: its digits are never split, a count that is off is reported
+        return RawRow(label, [t.text for t in values], "cells")
     last = rows[values[-1].row] if values else None
     alone = last is not None and len(last) == 1 and last[0].strip() == values[-1].text
     return RawRow(label, [t.text for t in values], "soft", gaps=[t.gap for t in values],
