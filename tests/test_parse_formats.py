@@ -187,3 +187,15 @@ def test_format_is_decided_by_the_tables_not_by_a_phrase_in_the_prose():
     text = text.replace("\n", "\n本年度依法公开政府集中采购项目信息12条。\n", 3)
     r = parse_text(text)
     assert (r.format_version, r.parse_status) == ("legacy", "unsupported")
+
+
+def test_a_value_equal_to_the_cell_above_is_kept():
+    """A rowspan label is carried down a grid and read once; a number is never taken for one
+    (「-6」 under 「-6」 was dropped once, and 54 then split into 5|4)."""
+    rows = [["某某局2020年政府信息公开工作年度报告"], ["二、主动公开政府信息情况"],
+            GridRow(["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"]),
+            GridRow(["行政处罚", "0", "-6", "4"]), GridRow(["行政强制", "0", "-6", "54"])]
+    r = parse_rows(rows)
+    assert r.format_version == "2019"
+    assert r.extra["punishment_2019"] == {"previous_items": 0, "change": -6, "decisions": 4}
+    assert r.extra["coercion_2019"] == {"previous_items": 0, "change": -6, "decisions": 54}
