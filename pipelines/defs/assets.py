@@ -60,10 +60,6 @@ def core__parsed_reports(raw__source_crawl: CrawlResult) -> dg.Output[ParsedCraw
 
 DBT_PROJECT = DbtProject(project_dir=transform.PROJECT_DIR,
                          target_path=transform.TARGET_DIR.relative_to(transform.PROJECT_DIR))
-# The manifest is made by `dbt parse` (no database, no network: the project has no dbt packages) when
-# the code location loads and a file of the project is newer than it (always so under `dagster dev`).
-if transform.manifest_is_stale():
-    transform.parse()
 
 
 class Translator(DagsterDbtTranslator):
@@ -88,8 +84,10 @@ TRANSLATOR = Translator(settings=DagsterDbtTranslatorSettings(enable_asset_check
 def load_manifest() -> dict:
     """The manifest, each test of a source attached to the source it tests: dbt records the attached
     node of model tests only, and dagster-dbt needs it to make a test with two parents (a
-    relationship, or a rule over the reports marked ok) an asset check of its table."""
-    manifest = json.loads(DBT_PROJECT.manifest_path.read_text(encoding="utf-8"))
+    relationship, or a rule over the reports marked ok) an asset check of its table. The manifest is
+    made again by `dbt parse` (no database, no network: no dbt packages) when the code location loads
+    and a file of the dbt project is newer than it."""
+    manifest = transform.manifest()
     for node in manifest["nodes"].values():
         if node["resource_type"] == "test" and not node.get("attached_node"):
             tested = re.search(r"source\('(\w+)', '(\w+)'\)", node.get("test_metadata", {}).get("kwargs", {}).get("model", ""))

@@ -64,16 +64,20 @@ def _exclusive() -> Iterator[None]:
 
 def invoke(args: Sequence[str], db: Optional[Path] = None, memory_limit: Optional[str] = None):
     """Run one dbt command in process on the project (dbt's dbtRunner); returns its dbtRunnerResult."""
+    with _exclusive():
+        return _invoke(args, db, memory_limit)
+
+
+def _invoke(args: Sequence[str], db: Optional[Path] = None, memory_limit: Optional[str] = None):
     from dbt.cli.main import dbtRunner
 
     full = [*args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
             "--target-path", str(TARGET_DIR), "--log-path", str(LOG_DIR),
             "--vars", json.dumps(dbt_vars(db or warehouse_path(), memory_limit))]
-    with _exclusive():
-        try:
-            result = dbtRunner().invoke(full)
-        finally:
-            _release_duckdb()
+    try:
+        result = dbtRunner().invoke(full)
+    finally:
+        _release_duckdb()
     if result.exception is not None:
         raise DbtError(f"dbt {args[0]}: {result.exception}") from result.exception
     return result
@@ -96,6 +100,16 @@ def parse() -> Path:
     if not result.success:
         raise DbtError("dbt parse failed")
     return MANIFEST
+
+
+def manifest() -> dict:
+    """The manifest as JSON, made again first (dbt parse) when it is missing or a file of the project
+    is newer; under the lock, so a process never reads one that another is writing."""
+    with _exclusive():
+        if manifest_is_stale():
+            if not _invoke(["parse", "--quiet"]).success:
+                raise DbtError("dbt parse failed")
+        return json.loads(MANIFEST.read_text(encoding="utf-8"))
 
 
 def manifest_is_stale() -> bool:
