@@ -1,6 +1,6 @@
 """OCR of scanned reports: pages per second and the share of numbers read exactly, per engine.
 
-    .venv/bin/python benchmarks/bench_ocr.py [--engines tesseract,rapidocr] [--seeds 1] [--stems 000,002]
+    .venv/bin/python benchmarks/bench_ocr.py [--engines tesseract,rapidocr] [--seeds 1] [--stems 000,002] [--harsh]
 
 Each bundled sample's hand-checked record (tests/expected/*.json) is rendered as a PDF through
 LibreOffice (tests/fixtures/extract/render.py), then scanned (tests/fixtures/extract/scan.py:
@@ -8,6 +8,7 @@ LibreOffice (tests/fixtures/extract/render.py), then scanned (tests/fixtures/ext
 back with `parse_document` (extract -> OCR -> parser). Every one of a record's 200 table numbers
 is compared with the record: exact, null (the reader declined, with a finding) or wrong.
 Rendering and scanning are not timed; the time is `parse_document` on the scan's bytes.
+--harsh scans at 120 dpi, turned by 1-2.5 degrees, through JPEG at quality 55.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pipelines.parse import parse_document  # noqa: E402
 from tests.conftest import EXPECTED_DIR, expected_record  # noqa: E402
-from tests.fixtures.extract.scan import scan_record, score  # noqa: E402
+from tests.fixtures.extract.scan import HARSH, scan_record, score  # noqa: E402
 
 
 def main() -> None:
@@ -29,6 +30,8 @@ def main() -> None:
     ap.add_argument("--engines", default="tesseract,rapidocr")
     ap.add_argument("--seeds", type=int, default=1, help="scans per record (different angles and noise)")
     ap.add_argument("--stems", default="", help="comma-separated record prefixes (default: all)")
+    ap.add_argument("--harsh", action="store_true",
+                    help="harsher scans: 120 dpi, turned 1-2.5 degrees, JPEG quality 55 (scan.HARSH)")
     args = ap.parse_args()
     stems = sorted(p.stem for p in EXPECTED_DIR.glob("*.json"))
     if args.stems:
@@ -36,7 +39,7 @@ def main() -> None:
     scans = []
     for stem in stems:
         for seed in range(args.seeds):
-            scans.append((stem, seed, scan_record(expected_record(stem), seed)))
+            scans.append((stem, seed, scan_record(expected_record(stem), seed, **(HARSH if args.harsh else {}))))
     print(f"{len(scans)} scans of {len(stems)} records, {sum(len(s.pngs) for _, _, s in scans)} pages")
     for name in args.engines.split(","):
         os.environ["ZFXXGK_OCR_ENGINE"] = name
