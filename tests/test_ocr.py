@@ -262,3 +262,21 @@ def test_image_bombs_and_garbage_are_stopped_before_decoding():
     assert (report.parse_status, report.findings[0].rule) == ("failed", "E-image-too-large")
     report = parse_document(b"\x89PNG\r\n\x1a\n" + b"\x13" * 200, "scan.png")
     assert (report.parse_status, report.findings[0].rule) == ("failed", "E-image-corrupt")
+
+
+def test_scanned_page_inside_a_text_pdf(text_pdf, record):
+    """Page 1 printed, page 2 scanned (a page replaced by its scan): the scan is read and table 3,
+    which runs from the printed page onto the scanned one, comes back whole."""
+    import pypdfium2 as pdfium
+
+    scanned = scan_pdf(text_pdf, seed=4).pdf
+    mixed = pdfium.PdfDocument.new()
+    mixed.import_pages(pdfium.PdfDocument(text_pdf), [0])
+    mixed.import_pages(pdfium.PdfDocument(scanned), [1])
+    buf = io.BytesIO()
+    mixed.save(buf)
+    report = parse_document(buf.getvalue(), "年报.pdf")
+    exact, null, wrong = score(record, report.to_json())
+    assert wrong == [] and exact / (exact + len(null)) >= 0.98
+    assert [f.rule for f in report.findings if f.stage == "extract"][:1] == ["ocr"]
+    assert "1 page(s)" in report.findings[0].detail
