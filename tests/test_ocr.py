@@ -280,3 +280,11 @@ def test_scanned_page_inside_a_text_pdf(text_pdf, record):
     assert wrong == [] and exact / (exact + len(null)) >= 0.98
     assert [f.rule for f in report.findings if f.stage == "extract"][:1] == ["ocr"]
     assert "1 page(s)" in report.findings[0].detail
+
+
+def test_a_page_over_its_limits_is_skipped_with_a_finding(scan, monkeypatch):
+    monkeypatch.setattr(ocr, "MAX_LINES_PER_PAGE", 10)  # every page of the scan holds more cell lines
+    report = parse_document(scan.pdf, "图片版.pdf")
+    assert report.parse_status == "failed"
+    assert report.findings[0].rule == "E-ocr-page-unread" and "E-ocr-too-dense" not in report.findings[0].detail
+    assert "page 1" in report.findings[0].detail and "over the 10" in report.findings[0].detail

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
 from statistics import mean, median
-from typing import Optional, Sequence
+from typing import Iterable, Iterator, Optional, Sequence
 
 from pipelines.extract import ExtractError, Extracted
 from pipelines.extract.limits import Deadline, run_tool
@@ -40,7 +40,9 @@ from pipelines.record import Finding
 RENDER_DPI = 300  # PDF pages are rendered at this resolution; coarser images are upscaled to it
 MAX_PAGE_PIXELS = 40_000_000  # an A3 page at 300 dpi is 17.5 M; bigger images are scaled down
 MAX_OCR_PAGES = 60  # annual reports run to 5-40 pages; a scanned book is not one
-SECONDS_PER_PAGE = 60.0  # one page's OCR (both engine calls together)
+SECONDS_PER_PAGE = 60.0  # one page's cell recognition, checked between batches of LINES_PER_CALL lines
+LINES_PER_CALL = 200
+MAX_LINES_PER_PAGE = 3000  # table 3 of a page has ~250; more is no report table (a limit on the work)
 MIN_VALUE_CONFIDENCE = 0.80  # below it a value cell is not trusted (see benchmarks/README.md, OCR)
 ENGINE_ENV = "ZFXXGK_OCR_ENGINE"  # rapidocr (default) or tesseract, for the benchmark's comparison
 DEFAULT_ENGINE = "rapidocr"  # chosen by benchmarks/bench_ocr.py: see README (OCR)
@@ -274,14 +276,13 @@ def normalise_page(grey, dpi: Optional[float]):
     return grey
 
 
-def render_pdf_pages(data: bytes, numbers: list[int]) -> list:
-    """Pages (1-based numbers) of a PDF rendered in greyscale at RENDER_DPI."""
+def render_pdf_pages(data: bytes, numbers: list[int]) -> Iterator:
+    """Pages (1-based numbers) of a PDF rendered in greyscale at RENDER_DPI, one at a time."""
     import numpy as np
     import pypdfium2 as pdfium
 
     doc = pdfium.PdfDocument(data)
     try:
-        out = []
         for n in numbers:
             page = doc[n - 1]
             w, h = page.get_size()
@@ -289,9 +290,10 @@ def render_pdf_pages(data: bytes, numbers: list[int]) -> list:
             if w * h * scale * scale > MAX_PAGE_PIXELS:
                 scale = (MAX_PAGE_PIXELS / (w * h)) ** 0.5
             bitmap = page.render(scale=scale, grayscale=True)
-            out.append(np.array(bitmap.to_pil().convert("L")))
+            grey = np.array(bitmap.to_pil().convert("L"))
+            bitmap.close()
             page.close()
-        return out
+            yield grey
     finally:
         doc.close()
 
@@ -579,7 +581,15 @@ def read_page(grey, eng, number: int, deadline: Deadline, table_offset: int = 0)
                                  spaced=len(lines) == 1 and gaps[0] > MAX_DIGIT_GAP))
             crops += lines
         layouts.append((t, cells))
-    readings = eng.read_lines(crops, timeout) if crops else []
+    if len(crops) > MAX_LINES_PER_PAGE:
+        raise ExtractError(f"page {number} holds {len(crops)} text lines in table cells, over the "
+                           f"{MAX_LINES_PER_PAGE} a page may have (no report table is that dense)", "E-ocr-too-dense")
+    page_deadline = Deadline(SECONDS_PER_PAGE)
+    readings: list[TextLine] = []
+    for k in range(0, len(crops), LINES_PER_CALL):  # the time limits are checked between batches
+        deadline.check(f"OCR of page {number}")
+        page_deadline.check(f"OCR of page {number}")
+        readings += eng.read_lines(crops[k:k + LINES_PER_CALL], timeout)
     for _, cells in layouts:
         for c in cells:
             lines = readings[c.first:c.first + c.count]
@@ -781,27 +791,38 @@ def _looks_numeric(text: str) -> bool:
 
 
 # ------------------------------------------------------------------ documents
-def ocr_pages(images: list, deadline: Deadline, kind: str, numbers: Optional[list[int]] = None,
+def ocr_pages(images: Iterable, deadline: Deadline, kind: str, numbers: Optional[list[int]] = None,
               eng=None) -> tuple[dict[int, object], list[Finding]]:
-    """Page images -> {page number: pdf.Page} and the findings (`ocr`, `ocr-uncertain`)."""
+    """Page images (an iterable: PDF pages are rendered one at a time, so a long scan never holds
+    all its bitmaps) -> {page number: pdf.Page} and the findings (`ocr`, `ocr-uncertain`, and
+    `E-ocr-page-unread` for a page over its own limits; the document's deadline ends it all)."""
     eng = eng or engine()
-    numbers = numbers or list(range(1, len(images) + 1))
     pages: dict[int, object] = {}
     confidences: list[float] = []
     uncertain: list[Finding] = []
+    unread: list[Finding] = []
     tables_before = 0
-    for n, grey in zip(numbers, images):
+    for i, grey in enumerate(images):
+        n = numbers[i] if numbers else i + 1
         deadline.check(f"OCR of page {n}")
-        got = read_page(grey, eng, n, deadline, tables_before)
+        try:
+            got = read_page(grey, eng, n, deadline, tables_before)
+        except ExtractError as e:
+            if deadline.left() <= 0 or e.rule.startswith("E-ocr-missing"):
+                raise
+            unread.append(Finding("extract", "E-ocr-page-unread", "warning", f"page {n} not read: {e}"))
+            continue
         tables_before += sum(1 for it in got.page.items if not hasattr(it, "text"))
         pages[n] = got.page
         confidences += got.confidences
         uncertain += got.uncertain
+    if not pages and unread:
+        raise ExtractError(f"no page of {kind} could be read by OCR: {unread[0].detail}", "E-ocr-page-unread")
     conf = mean(confidences) if confidences else 0.0
     findings = [Finding("extract", "ocr", "info",
-                        f"{len(images)} page(s) of {kind} read by OCR ({eng.version}, {RENDER_DPI} dpi): "
+                        f"{len(pages)} page(s) of {kind} read by OCR ({eng.version}, {RENDER_DPI} dpi): "
                         f"mean confidence {conf:.2f}, {len(uncertain)} cell(s) left blank as uncertain")]
-    return pages, findings + uncertain
+    return pages, findings + unread + uncertain
 
 
 MIN_IMAGE_PIXELS = 100_000  # an attachment smaller than this (e.g. 400 x 250) holds no report page
