@@ -69,20 +69,20 @@ def generate(conn, n: int) -> None:
     # Table 3: every cell of the 25 rows × 7 columns; outcomes sum to total_handled only roughly —
     # the models' work, not the data's consistency, is measured.
     conn.execute(f"""
-        INSERT INTO request_outcomes
+        INSERT INTO request_outcomes (report_id, row_key, applicant, value)
         SELECT 'r' || i, rk, ap, CASE WHEN ap = 'total' THEN (hash(i, rk) % 50)::BIGINT
                                       ELSE (hash(i, rk, ap) % 8)::BIGINT END
         FROM range({n}) t(i), unnest({sql_list(REQUEST_ROWS)}) r(rk), unnest({sql_list(APPLICANTS)}) a(ap)
         WHERE i % 20 <> 2
     """)
     conn.execute(f"""
-        INSERT INTO review_litigation
+        INSERT INTO review_litigation (report_id, proceeding, outcome, value)
         SELECT 'r' || i, pr, oc, (hash(i, pr, oc) % 5)::BIGINT
         FROM range({n}) t(i), unnest({sql_list(PROCEEDINGS)}) p(pr), unnest({sql_list(OUTCOMES)}) o(oc)
         WHERE i % 20 <> 2
     """)
     conn.execute(f"""
-        INSERT INTO active_disclosure
+        INSERT INTO active_disclosure (report_id, item, metric, value)
         SELECT 'r' || i, 'fees_10k_yuan', 'amount',
                CASE WHEN i % 997 = 0 THEN 250000.0 ELSE (hash(i) % 1000) / 10.0 END
         FROM range({n}) t(i)
@@ -93,6 +93,14 @@ def generate(conn, n: int) -> None:
                CASE WHEN i % 20 = 0 THEN 'error' ELSE 'warning' END, 'synthetic'
         FROM range(0, {n}, 10) t(i)
     """)
+    for table in ("request_outcomes", "review_litigation", "active_disclosure", "findings"):
+        if "loaded_at" in columns(conn, table):  # the per-cell tables carry their batch's time (DDL 006)
+            conn.execute(f"UPDATE {table} SET loaded_at = TIMESTAMP '2026-01-01'")
+
+
+def columns(conn, table: str) -> set[str]:
+    return {c for (c,) in conn.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ?",
+                                        [table]).fetchall()}
 
 
 def reload_one_percent(db: Path) -> int:
@@ -100,7 +108,9 @@ def reload_one_percent(db: Path) -> int:
     with warehouse.connect(db) as conn:
         conn.execute("UPDATE request_outcomes SET value = value + 1 WHERE applicant = 'total' AND "
                      "row_key = 'granted' AND hash(report_id) % 100 = 0")
-        conn.execute("UPDATE reports SET loaded_at = TIMESTAMP '2026-01-02' WHERE hash(report_id) % 100 = 0")
+        for table in ("reports", "request_outcomes", "review_litigation"):
+            if "loaded_at" in columns(conn, table):
+                conn.execute(f"UPDATE {table} SET loaded_at = TIMESTAMP '2026-01-02' WHERE hash(report_id) % 100 = 0")
         return conn.execute("SELECT count(*) FROM reports WHERE loaded_at = TIMESTAMP '2026-01-02'").fetchone()[0]
 
 

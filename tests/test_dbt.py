@@ -30,7 +30,7 @@ def db(tmp_path_factory):
 
 
 def manifest() -> dict:
-    return json.loads(transform.MANIFEST.read_text(encoding="utf-8"))
+    return transform.manifest()
 
 
 def test_build_passes_with_every_test(db):

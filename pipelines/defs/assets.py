@@ -146,8 +146,9 @@ def sql_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
     # Each run's artefacts in their own folder, seeded with the project's partial parse (speed), removed after.
     run_dir = transform.DBT_DIR / "runs" / context.run.run_id
     run_dir.mkdir(parents=True, exist_ok=True)
-    if (transform.TARGET_DIR / "partial_parse.msgpack").exists():
-        shutil.copy(transform.TARGET_DIR / "partial_parse.msgpack", run_dir)
+    partial_parse = transform.artefacts_dir(Path(warehouse.path)) / "target" / "partial_parse.msgpack"
+    if partial_parse.exists():
+        shutil.copy(partial_parse, run_dir)
     args = ["build", "--exclude-resource-type", "unit_test",  # they test the SQL, not the data: tests/test_dbt.py
             "--vars", json.dumps(transform.dbt_vars(Path(warehouse.path))),
             *(["--full-refresh"] if config.full_refresh else [])]
