@@ -26,6 +26,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
@@ -805,6 +806,8 @@ def ocr_pages(images: Iterable, deadline: Deadline, kind: str, numbers: Optional
     for i, grey in enumerate(images):
         n = numbers[i] if numbers else i + 1
         deadline.check(f"OCR of page {n}")
+        # each scanned page has its own SECONDS_PER_PAGE: a 20-page scan would not fit the document's 120 s
+        deadline.end = max(deadline.end, time.monotonic() + SECONDS_PER_PAGE)
         try:
             got = read_page(grey, eng, n, deadline, tables_before)
         except ExtractError as e:
