@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
@@ -148,6 +149,10 @@ def _better(a: Report, b: Report) -> bool:
 
 
 def _write(conn: duckdb.DuckDBPyConnection, items: list[tuple[Report, DocumentInfo]], result: LoadResult) -> None:
+    """One batch in one transaction. Its cost does not grow with the warehouse: keys are matched by
+    joins against the batch (never Python lists as parameters), nothing is deleted for reports never
+    loaded before (a first load), and a report loaded before is found in the per-cell tables by its
+    batch's `loaded_at`, so DuckDB's min/max per row group skips the rest of each table."""
     # Several copies of one report in the batch: the best-status copy wins, every copy is evidence.
     best: dict[str, tuple[Report, DocumentInfo]] = {}
     copies = []
@@ -157,11 +162,17 @@ def _write(conn: duckdb.DuckDBPyConnection, items: list[tuple[Report, DocumentIn
         if rid not in best or _better(report, best[rid][0]):
             best[rid] = (report, doc)
     conn.execute("BEGIN")
+    registered = []
+
+    def register(name: str, df: pl.DataFrame) -> None:
+        conn.register(name, df.to_arrow())
+        registered.append(name)
+
     try:
+        register("_batch", pl.DataFrame({"report_id": list(best)}, schema={"report_id": pl.Utf8}))
         # A copy already in the warehouse with a better status than this one keeps its place.
-        existing = dict(conn.execute(
-            "SELECT report_id, parse_status FROM reports WHERE report_id IN (SELECT unnest(?))",
-            [list(best)]).fetchall())
+        existing = dict(conn.execute("SELECT report_id, r.parse_status FROM _batch JOIN reports r USING (report_id)")
+                        .fetchall())
         winners = []
         for rid, (report, doc) in best.items():
             old = existing.get(rid)
@@ -171,43 +182,61 @@ def _write(conn: duckdb.DuckDBPyConnection, items: list[tuple[Report, DocumentIn
                 winners.append((report, doc))
         f = frames(winners, source_regions(conn))  # the sources' adcodes place the issuers
         upsert_documents(conn, [d for _, d in items])
-        ids = pl.DataFrame({"report_id": [report_id(r, d.document_id) for r, d in winners],
-                            "document_id": [d.document_id for _, d in winners]},
-                           schema={"report_id": pl.Utf8, "document_id": pl.Utf8})
-        conn.register("_incoming", ids.to_arrow())
-        # Ids that these documents used to produce (a re-parse may have found the issuer now).
-        conn.execute("CREATE OR REPLACE TEMP TABLE _stale AS SELECT report_id FROM _incoming UNION "
-                     "SELECT report_id FROM reports WHERE document_id IN (SELECT document_id FROM _incoming)")
+        register("_incoming", pl.DataFrame({"report_id": [report_id(r, d.document_id) for r, d in winners],
+                                            "document_id": [d.document_id for _, d in winners]},
+                                           schema={"report_id": pl.Utf8, "document_id": pl.Utf8}))
+        # Reports these winners replace: their own ids, and ids their documents used to produce (a
+        # re-parse may have found the issuer now). Usually none on a first load.
+        stale = conn.execute(
+            "SELECT report_id, loaded_at FROM reports WHERE report_id IN (SELECT report_id FROM _incoming) "
+            "OR document_id IN (SELECT document_id FROM _incoming)").fetchall()
+        if stale:
+            register("_stale", pl.DataFrame({"report_id": [r for r, _ in stale]}, schema={"report_id": pl.Utf8}))
+            batches = sorted({t for _, t in stale if t is not None})
+            # constants, so the scans skip row groups whose loaded_at range holds none of them; rows
+            # loaded before loaded_at existed (NULL) are looked for everywhere
+            at = " OR ".join(["loaded_at IS NULL"] + [f"loaded_at = TIMESTAMP '{t.isoformat(' ')}'" for t in batches])
+            conn.execute("DELETE FROM reports WHERE report_id IN (SELECT report_id FROM _stale)")
+            for table in REPORT_TABLES[1:]:
+                conn.execute(f"DELETE FROM {table} WHERE ({at}) AND report_id IN (SELECT report_id FROM _stale)")
+        # Reports that may now have copies printing different numbers: a copy was there before, or the
+        # batch brings two. Their D-copies-differ findings are judged again; a failed write of a report
+        # now written loses its L-write finding.
+        in_batch = Counter(c["report_id"] for c in copies)
+        several = [rid for rid in best if rid in existing or in_batch[rid] > 1]
+        register("_several", pl.DataFrame({"report_id": several}, schema={"report_id": pl.Utf8}))
+        conn.execute("DELETE FROM findings WHERE (rule = 'L-write' AND report_id IN (SELECT report_id FROM _incoming)) "
+                     "OR (rule = 'D-copies-differ' AND report_id IN (SELECT report_id FROM _several))")
         for table in REPORT_TABLES:
-            conn.execute(f"DELETE FROM {table} WHERE report_id IN (SELECT report_id FROM _stale)")
             _insert(conn, table, f[table])
         cp = pl.DataFrame(copies, schema=SCHEMAS["report_documents"]).unique(["report_id", "document_id"], keep="last")
         _insert(conn, "report_documents", cp, replace=True)
-        _flag_differing_copies(conn, list(best))
+        if several:
+            _flag_differing_copies(conn)
         conn.execute("COMMIT")
     except Exception:
         conn.execute("ROLLBACK")
         raise
     finally:
-        conn.unregister("_incoming")
+        for name in registered:
+            conn.unregister(name)
     result.loaded += len(winners)
 
 
-def _flag_differing_copies(conn: duckdb.DuckDBPyConnection, report_ids: list[str]) -> None:
+def _flag_differing_copies(conn: duckdb.DuckDBPyConnection) -> None:
     """Copies of one report (reposts, a page and its attachment, a corrected re-issue) whose tables
-    differ: the kept copy's numbers are only one of them, so the report says so (D-copies-differ)."""
-    conn.execute("DELETE FROM findings WHERE rule = 'D-copies-differ' AND report_id IN (SELECT unnest(?))",
-                 [report_ids])
+    differ: the kept copy's numbers are only one of them, so the report says so (D-copies-differ).
+    Over the batch's reports with more than one copy (`_several`), whose old such findings are gone."""
     conn.execute("""
-        INSERT INTO findings (report_id, document_id, url, stage, rule, severity, detail)
+        INSERT INTO findings (report_id, document_id, url, stage, rule, severity, detail, loaded_at)
         SELECT c.report_id, r.document_id, r.url, 'load', 'D-copies-differ', 'error',
                count(DISTINCT c.numbers_hash) || ' copies of this report print different numbers: '
                || string_agg(c.url || ' (' || c.parse_status || ')', '; ' ORDER BY c.url)
-               || '; the numbers kept are those of ' || r.url
+               || '; the numbers kept are those of ' || r.url, r.loaded_at
         FROM report_documents c JOIN reports r USING (report_id)
-        WHERE c.report_id IN (SELECT unnest(?)) AND c.numbers_hash IS NOT NULL
-        GROUP BY c.report_id, r.document_id, r.url
-        HAVING count(DISTINCT c.numbers_hash) > 1""", [report_ids])
+        WHERE c.report_id IN (SELECT report_id FROM _several) AND c.numbers_hash IS NOT NULL
+        GROUP BY c.report_id, r.document_id, r.url, r.loaded_at
+        HAVING count(DISTINCT c.numbers_hash) > 1""")
 
 
 def _insert(conn: duckdb.DuckDBPyConnection, table: str, df: pl.DataFrame, replace: bool = False) -> None:
@@ -224,8 +253,8 @@ def _insert(conn: duckdb.DuckDBPyConnection, table: str, df: pl.DataFrame, repla
 
 def _record_load_failure(conn: duckdb.DuckDBPyConnection, report: Report, doc: DocumentInfo, error: str) -> None:
     try:
-        conn.execute("INSERT INTO findings (report_id, document_id, url, stage, rule, severity, detail) "
-                     "VALUES (?, ?, ?, 'load', 'L-write', 'error', ?)",
+        conn.execute("INSERT INTO findings (report_id, document_id, url, stage, rule, severity, detail, loaded_at) "
+                     "VALUES (?, ?, ?, 'load', 'L-write', 'error', ?, current_localtimestamp())",
                      [report_id(report, doc.document_id), doc.document_id, doc.url, error[:2000]])
     except duckdb.Error:
         pass  # the warehouse itself is unwritable; the caller reports the failure

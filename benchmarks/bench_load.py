@@ -1,0 +1,109 @@
+"""The loader alone: N parsed records written batch by batch, per-document time as the warehouse grows.
+
+    .venv/bin/python benchmarks/bench_load.py [--reports 200000] [--batch 500] [--db PATH]
+
+Records are `pipelines.synth.random_report` (valid, 2019 and 2021 formats) with a generated issuer and
+year and six short sections, so no file is read or parsed: only `warehouse.load_reports` is timed,
+one transaction per batch, like `zfxxgk load`. ~3 % of the documents are reposts of a report loaded
+up to a few batches before (a second copy: the replace path). Prints the per-document load time over
+the 4,000 documents up to 4,000, 40,000, 100,000, ... and the last ones, each window's ratio to the
+first, the peak resident memory of this process and the warehouse's size.
+
+The issue's target: per-document time flat within 1.25x from 4,000 to 1,000,000 documents.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipelines import warehouse  # noqa: E402
+from pipelines.synth import random_report  # noqa: E402
+from pipelines.warehouse.frames import DocumentInfo  # noqa: E402
+
+P_REPOST = 0.03
+WINDOW = 4_000
+
+
+def records(n: int, seed: int = 0):
+    """(Report, DocumentInfo) for n documents; reposts point back at a recent report."""
+    rng = random.Random(seed)
+    recent: list[tuple[int, str, int]] = []
+    for i in range(n):
+        if recent and rng.random() < P_REPOST:
+            rec_seed, issuer, year = rng.choice(recent[-2000:])
+        else:
+            year = 2019 + i % 7
+            rec_seed, issuer = i, f"测试市第{i // 7}区人民政府办公室"
+            recent.append((rec_seed, issuer, year))
+        report = random_report(rec_seed, "2019" if year <= 2020 else "2021")
+        report.issuer, report.year = issuer, year
+        report.sections = {s: f"第{s}部分 {issuer}" for s in range(1, 7)}
+        digest = hashlib.sha256(f"{seed}/{i}".encode()).hexdigest()
+        yield report, DocumentInfo(document_id=digest, url=f"file:///corpus/{i}.html", bytes=20_000)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--reports", type=int, default=200_000)
+    ap.add_argument("--batch", type=int, default=500)
+    ap.add_argument("--db", type=Path)
+    args = ap.parse_args(argv)
+    tmp = None
+    if args.db is None:
+        tmp = tempfile.TemporaryDirectory(dir=ROOT / "benchmarks")
+        args.db = Path(tmp.name) / "load.duckdb"
+    marks = [m for m in (4_000, 40_000, 100_000, 200_000, 400_000, 1_000_000) if m <= args.reports]
+    print(f"loader: {args.reports} documents in batches of {args.batch} into {args.db} "
+          f"(load average {os.getloadavg()[0]:.1f}, {os.cpu_count()} CPUs)", flush=True)
+    per_batch: list[tuple[int, int, float]] = []  # (documents after the batch, its size, seconds)
+    with warehouse.connect(args.db) as conn:
+        conn.execute("SET memory_limit = '1GB'")
+        batch, done, load_s, gen_s = [], 0, 0.0, 0.0
+        t_gen = time.perf_counter()
+        for item in records(args.reports):
+            batch.append(item)
+            if len(batch) < args.batch and done + len(batch) < args.reports:
+                continue
+            gen_s += time.perf_counter() - t_gen
+            t0 = time.perf_counter()
+            warehouse.load_reports(conn, batch)
+            dt = time.perf_counter() - t0
+            load_s += dt
+            done += len(batch)
+            per_batch.append((done, len(batch), dt))
+            batch = []
+            if len(per_batch) % 40 == 0:
+                print(f"  {done:>9,} documents, {load_s:.1f} s loading", flush=True)
+            t_gen = time.perf_counter()
+        wal = args.db.with_name(args.db.name + ".wal")
+        size = args.db.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
+        n_reports = conn.execute("SELECT count(*) FROM reports").fetchone()[0]
+    # a window: the 4,000 documents up to each mark, and the last 4,000
+    windows: list[tuple[int, float]] = []
+    for m in sorted({*marks, args.reports}):
+        rows = [(n, dt) for d, n, dt in per_batch if m - WINDOW < d <= m]
+        windows.append((m, sum(dt for _, dt in rows) / sum(n for n, _ in rows)))
+    first = windows[0][1]
+    print(f"## loader: {args.reports:,} documents -> {n_reports:,} reports")
+    print(f"loading           {load_s:.1f} s ({args.reports / load_s:.0f} documents/s); "
+          f"generating the records {gen_s:.1f} s (not loading)")
+    print("per document      " + ", ".join(f"{d:,}: {1e3 * s:.3f} ms ({s / first:.2f}x)" for d, s in windows))
+    print(f"peak memory       {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB (this process)")
+    print(f"warehouse size    {size / 2**20:.0f} MiB")
+    if tmp:
+        tmp.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
