@@ -16,7 +16,7 @@ from PIL import Image
 
 from pipelines.extract import extract, ocr, sniff
 from pipelines.parse import parse_document, parse_rows
-from pipelines.parse.cells import GridRow
+from pipelines.parse.cells import GridRow, UNREADABLE_MARK
 from tests.conftest import expected_record
 from tests.fixtures.extract.scan import record_pdf, scan_pdf, score, word_box
 
@@ -127,7 +127,9 @@ def test_every_ocr_read_report_says_so(scanned_report):
 
 def test_blotted_numbers_are_null_with_a_finding_naming_the_cell(smudged, record):
     assert smudged.kind == "pdf" and smudged.findings[0].rule == "ocr"
-    assert ["行政许可", "", "", ""] in smudged.rows and ["行政处罚", "", "", ""] in smudged.rows
+    # the cell is marked unreadable, not blank: a blank would be 0 to the rules
+    unread = UNREADABLE_MARK
+    assert ["行政许可", unread, "", ""] in smudged.rows and ["行政处罚", unread, "", ""] in smudged.rows
     uncertain = [f for f in smudged.findings if f.rule == "ocr-uncertain"]
     details = " ".join(f.detail for f in uncertain)
     assert "行政许可" in details and "行政处罚" in details and "blot" in details
@@ -136,6 +138,8 @@ def test_blotted_numbers_are_null_with_a_finding_naming_the_cell(smudged, record
     report = parse_rows(smudged.rows)
     a, want = report.active, record["active"]
     assert a.licensing is None and a.punishment is None
+    assert report.parse_status == "partial"  # unread cells: never `ok`, never `inconsistent`
+    assert any(f.rule == "unreadable-cell" and "licensing" in f.detail for f in report.findings)
     assert (a.coercion, a.fees_10k_yuan) == (want["coercion"], want["fees_10k_yuan"])
     assert a.regulations.in_force == want["regulations"]["in_force"]
     assert a.normative_documents.in_force == want["normative_documents"]["in_force"]
@@ -221,16 +225,17 @@ def test_low_confidence_digit_is_kept_only_when_the_row_total_confirms_it():
     assert ocr.vet_values(row, 1, 1) == [] and row[3].text == "0"  # 12+0+0+0+1+0 = 13
     row = cells(["12", "0", "6", "0", "1", "0", "13"], sure[:2] + [0.5] + sure[3:])
     findings = ocr.vet_values(row, 1, 1)  # the total says the unsure 6 is wrong: null, never 0
-    assert row[3].text == "" and [f.rule for f in findings] == ["ocr-uncertain"]
+    assert row[3].text == UNREADABLE_MARK and [f.rule for f in findings] == ["ocr-uncertain"]
     assert "（一）予以公开" in findings[0].detail and findings[0].cells == ["page1.table1.r1c4"]
     row = cells(["12", "0", "0", "0", "1", "0", "13"], [0.5, 0.5] + sure[2:])
     assert len(ocr.vet_values(row, 1, 1)) == 2  # two unsure cells: the sum cannot tell which
 
 
-def test_readings_that_are_not_clean_numbers_are_blank():
+def test_readings_that_are_not_clean_numbers_are_unreadable():
     row = cells(["1O", "2", "灵", "0", "l", "0", "3"], [0.99] * 7)
     findings = ocr.vet_values(row, 2, 3)
-    assert [c.text for c in row[1:]] == ["", "2", "", "0", "", "0", "3"]
+    x = UNREADABLE_MARK
+    assert [c.text for c in row[1:]] == [x, "2", x, "0", x, "0", "3"]
     assert len(findings) == 3 and all("page 3, table 2" in f.detail for f in findings)
 
 

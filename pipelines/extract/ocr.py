@@ -35,7 +35,7 @@ from typing import Iterable, Iterator, Optional, Sequence
 
 from pipelines.extract import ExtractError, Extracted
 from pipelines.extract.limits import Deadline, run_tool
-from pipelines.parse.cells import NUMBER, PLACEHOLDER, GridRow, Row, read_cell
+from pipelines.parse.cells import NUMBER, PLACEHOLDER, UNREADABLE_MARK, GridRow, Row, read_cell
 from pipelines.record import Finding
 
 RENDER_DPI = 300  # PDF pages are rendered at this resolution; coarser images are upscaled to it
@@ -760,7 +760,7 @@ def vet_values(cells: list[OcrCell], table_no: int, page_no: int) -> list[Findin
             f"{' (row ' + repr(label[:30]) + ')' if label else ''}: read {c.text!r} "
             f"(confidence {c.confidence:.2f}{second}): {why}; left blank",
             [f"page{page_no}.table{table_no}.r{row}c{col}"]))
-        c.text = ""
+        c.text = UNREADABLE_MARK  # unread, not a printed blank: the rules never read it as 0
     return findings
 
 

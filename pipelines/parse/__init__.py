@@ -97,7 +97,7 @@ def decide_status(report: Report) -> str:
     is null in the record and 0 to the rules (validate.py), so it leaves a report `ok`."""
     errors = [f for f in report.findings if f.severity == "error"]
     unread = [f for f in report.findings if f.stage == "parse" and
-              (f.severity == "error" or f.rule == "non-numeric-cell")]
+              (f.severity == "error" or f.rule in ("non-numeric-cell", "unreadable-cell"))]
     if unread or report.active is None or report.requests is None or report.review_litigation is None:
         return "partial"
     if any(f.stage == "validate" for f in errors):

@@ -134,6 +134,9 @@ _MD_MARKS = re.compile(r"^\s*#{1,6}\s+|\*\*")
 
 # ---------------------------------------------------------------- cell values
 NUMBER, BLANK, PLACEHOLDER, TEXT = "number", "blank", "placeholder", "text"
+# A value position whose content could not be read (an undecodable byte, a scan's uncertain
+# reading): the reader writes UNREADABLE_MARK there. Not a blank: the rules never read it as 0.
+UNREADABLE, UNREADABLE_MARK = "unreadable", "\ufffd"
 PLACEHOLDERS = {"-", "—", "--", "——", "/", "无", "不适用", "N/A", "n/a", "NA", "－", "–", "\\"}
 _NUM_RE = re.compile(r"^[-−]?\d+(\.\d+)?$")
 _THOUSANDS_RE = re.compile(r"^[-−]?\d{1,3}(,\d{3})+(\.\d+)?$")
@@ -149,11 +152,13 @@ class Cell:
 @lru_cache(maxsize=16384)  # cells repeat within and across reports; a Cell is immutable
 def read_cell(raw: str) -> Cell:
     """Classify a cell: a number (full-width digits, thousands separators, decimals, a sign),
-    a blank, a placeholder (「-」「—」「/」「无」…) or text."""
+    a blank, a placeholder (「-」「—」「/」「无」…), unreadable (UNREADABLE_MARK) or text."""
     s = unicodedata.normalize("NFKC", raw).translate(_FULLWIDTH).strip()
     s = re.sub(r"\s+", "", s)
     if not s:
         return Cell(BLANK, None, raw)
+    if UNREADABLE_MARK in s and len(s) <= 20:
+        return Cell(UNREADABLE, None, raw)
     if s in PLACEHOLDERS:
         return Cell(PLACEHOLDER, None, raw)
     if _THOUSANDS_RE.match(s):
@@ -165,5 +170,5 @@ def read_cell(raw: str) -> Cell:
 
 
 def is_value(raw: str) -> bool:
-    """A cell that holds a table value (a number or a placeholder), not a label."""
-    return read_cell(raw).kind in (NUMBER, PLACEHOLDER)
+    """A cell that holds a table value (a number, a placeholder, an unreadable value), not a label."""
+    return read_cell(raw).kind in (NUMBER, PLACEHOLDER, UNREADABLE)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from pipelines.parse import digits
-from pipelines.parse.cells import NUMBER, PLACEHOLDER, GridRow, Row, normalize, read_cell
+from pipelines.parse.cells import NUMBER, PLACEHOLDER, UNREADABLE, GridRow, Row, normalize, read_cell
 from pipelines.parse.cells import TEXT as TEXT_CELL
 from pipelines.parse.stream import (BLANK, CELL, NONE, SPACE, TEXT, Hit, Stream, Tok, chain, find_hits, ignorable,
                                     label_text, token_range, tokenize, values_between)
@@ -200,7 +200,7 @@ def read_values(cells: list[Optional[str]], where: str, findings: list[Finding],
     return out
 
 
-_NULL_RULES = {BLANK: "blank-cell", PLACEHOLDER: "placeholder-cell"}
+_NULL_RULES = {BLANK: "blank-cell", PLACEHOLDER: "placeholder-cell", UNREADABLE: "unreadable-cell"}
 
 
 def row_candidates(raw: RawRow, expected: int, where: str, findings: list[Finding], names: list[str],
