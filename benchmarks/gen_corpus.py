@@ -36,7 +36,12 @@ from pipelines.synth import file_name, mutate, random_report, render  # noqa: E4
 YEARS = (2019, 2020, 2021, 2022, 2023, 2024, 2025)
 BODIES = ("人民政府办公室", "教育局", "公安局", "财政局", "人力资源和社会保障局", "自然资源局", "生态环境局",
           "住房和城乡建设局", "交通运输局", "农业农村局", "水务局", "商务局", "文化和旅游局", "卫生健康委员会",
-          "应急管理局", "审计局", "市场监督管理局", "统计局", "医疗保障局", "民政局", "司法局", "退役军人事务局")
+          "应急管理局", "审计局", "市场监督管理局", "统计局", "医疗保障局", "民政局", "司法局", "退役军人事务局",
+          # enough bodies for a million documents over every division (3,185 × 46 bodies × 7 years)
+          "发展和改革委员会", "科学技术局", "工业和信息化局", "民族宗教事务局", "林业局", "城市管理局", "体育局",
+          "档案局", "信访局", "人民防空办公室", "机关事务管理局", "粮食和物资储备局", "地方金融监督管理局",
+          "行政审批局", "数据资源管理局", "乡村振兴局", "投资促进局", "供销合作社联合社", "气象局", "税务局",
+          "消防救援大队", "公共资源交易中心", "住房公积金管理中心", "残疾人联合会")
 # text layouts and their share among the non-HTML documents
 TEXT_LAYOUTS = ("tab", "pipe", "cells", "markdown", "digits", "pdf")
 P_NOTICE, P_REPOST, P_INCONSISTENT = 0.03, 0.03, 0.05
@@ -52,6 +57,12 @@ class CorpusStats:
     inconsistent: int = 0
     layouts: dict = field(default_factory=dict)
     seconds: float = 0.0
+
+
+def max_portals() -> int:
+    """One portal per county or prefecture of data/divisions.csv."""
+    with open(PROJECT_ROOT / "data" / "divisions.csv", encoding="utf-8") as f:
+        return sum(1 for r in csv.DictReader(f) if r["level"] in ("county", "prefecture"))
 
 
 def portal_places(n: int, seed: int) -> list[tuple[str, str]]:

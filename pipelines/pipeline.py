@@ -9,6 +9,7 @@ runs in that many processes while the main process writes the previous batch.
 from __future__ import annotations
 
 import os
+import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
@@ -20,7 +21,7 @@ from pipelines.crawl.local import expand_paths, local_document
 from pipelines.parse import parse_document
 from pipelines.warehouse import transform
 
-# documents per transaction: ~25 MB of records, few enough DELETE scans at 100k reports
+# documents per transaction: ~25 MB of records (a batch costs the same whatever the warehouse holds)
 # (ZFXXGK_LOAD_BATCH overrides it: the kill tests use small batches to land inside many)
 BATCH = int(os.environ.get("ZFXXGK_LOAD_BATCH") or 500)
 DUCKDB_MEMORY = os.environ.get("ZFXXGK_DUCKDB_MEMORY") or "1GB"
@@ -75,19 +76,34 @@ def load_local(paths: Iterable[Path], db: Path | None = None, workers: Optional[
     files = list(expand_paths(paths))
     workers = default_workers(len(files)) if workers is None else workers
     total = warehouse.LoadResult()
+    # wall seconds per stage: waiting for parsed batches (reading and parsing, beyond what overlaps
+    # with writing), writing them, the SQL models, the published copy
+    seconds = total.seconds
+    seconds.update(parse_wait=0.0, write=0.0)
     with warehouse.connect(db) as conn:
         # DuckDB's default cap is 80% of RAM: at 100,000 reports the models and the published copy
         # took it to 4.4 GiB. Capped, it spills to disk instead, and the whole load stays under 2 GiB.
         conn.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
-        for results in parsed_batches(files, workers, batch):
+        batches = parsed_batches(files, workers, batch)
+        while True:
+            t0 = time.perf_counter()
+            results = next(batches, None)
+            t1 = time.perf_counter()
+            seconds["parse_wait"] += t1 - t0
+            if results is None:
+                break
             items = [(r, d) for r, d in results if r is not None]
             total.failed += [("", err) for r, err in results if r is None]  # unreadable file: no document id
             lr = warehouse.load_reports(conn, items)
+            seconds["write"] += time.perf_counter() - t1
             total.loaded += lr.loaded
             total.failed += lr.failed
             total.kept_other_copy += lr.kept_other_copy
     # dbt opens the file itself: ours is closed first, and reopened to publish what dbt built
+    t0 = time.perf_counter()
     transform.build_models(db, memory_limit=DUCKDB_MEMORY)
+    t1 = time.perf_counter()
     with warehouse.connect(db) as conn:
         warehouse.publish(conn, db)
+    seconds.update(models=t1 - t0, publish=time.perf_counter() - t1)
     return total

@@ -121,6 +121,7 @@ class LoadResult:
     loaded: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)  # (document_id, error)
     kept_other_copy: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)  # stage -> wall seconds (load_local)
 
 
 def load_reports(conn: duckdb.DuckDBPyConnection, items: Iterable[tuple[Report, DocumentInfo]]) -> LoadResult:
@@ -169,10 +170,17 @@ def _write(conn: duckdb.DuckDBPyConnection, items: list[tuple[Report, DocumentIn
         registered.append(name)
 
     try:
-        register("_batch", pl.DataFrame({"report_id": list(best)}, schema={"report_id": pl.Utf8}))
+        register("_batch", pl.DataFrame({"report_id": list(best), "document_id": [d.document_id for _, d in best.values()]},
+                                        schema={"report_id": pl.Utf8, "document_id": pl.Utf8}))
+        # One scan of `reports`: the batch's reports already there, and reports its documents made before
+        # (a re-parse may have found the issuer now, so the id changed).
+        # (Two semi-joins: an OR of the two would make DuckDB probe every row twice, as mark joins.)
+        known = conn.execute("SELECT report_id, document_id, parse_status, loaded_at FROM reports "
+                             "WHERE report_id IN (SELECT report_id FROM _batch) UNION "
+                             "SELECT report_id, document_id, parse_status, loaded_at FROM reports "
+                             "WHERE document_id IN (SELECT document_id FROM _batch)").fetchall()
         # A copy already in the warehouse with a better status than this one keeps its place.
-        existing = dict(conn.execute("SELECT report_id, r.parse_status FROM _batch JOIN reports r USING (report_id)")
-                        .fetchall())
+        existing = {rid: status for rid, _, status, _ in known if rid in best}
         winners = []
         for rid, (report, doc) in best.items():
             old = existing.get(rid)
@@ -182,23 +190,22 @@ def _write(conn: duckdb.DuckDBPyConnection, items: list[tuple[Report, DocumentIn
                 winners.append((report, doc))
         f = frames(winners, source_regions(conn))  # the sources' adcodes place the issuers
         upsert_documents(conn, [d for _, d in items])
-        register("_incoming", pl.DataFrame({"report_id": [report_id(r, d.document_id) for r, d in winners],
-                                            "document_id": [d.document_id for _, d in winners]},
-                                           schema={"report_id": pl.Utf8, "document_id": pl.Utf8}))
-        # Reports these winners replace: their own ids, and ids their documents used to produce (a
-        # re-parse may have found the issuer now). Usually none on a first load.
-        stale = conn.execute(
-            "SELECT report_id, loaded_at FROM reports WHERE report_id IN (SELECT report_id FROM _incoming) "
-            "OR document_id IN (SELECT document_id FROM _incoming)").fetchall()
+        winner_ids = {report_id(r, d.document_id) for r, d in winners}
+        register("_incoming", pl.DataFrame({"report_id": sorted(winner_ids)}, schema={"report_id": pl.Utf8}))
+        # Reports these winners replace: their own ids, and ids their documents used to produce.
+        # Usually none on a first load.
+        winner_docs = {d.document_id for _, d in winners}
+        stale = {(rid, at) for rid, doc, _, at in known if rid in winner_ids or doc in winner_docs}
         if stale:
-            register("_stale", pl.DataFrame({"report_id": [r for r, _ in stale]}, schema={"report_id": pl.Utf8}))
-            batches = sorted({t for _, t in stale if t is not None})
-            # constants, so the scans skip row groups whose loaded_at range holds none of them; rows
-            # loaded before loaded_at existed (NULL) are looked for everywhere
-            at = " OR ".join(["loaded_at IS NULL"] + [f"loaded_at = TIMESTAMP '{t.isoformat(' ')}'" for t in batches])
+            register("_stale", pl.DataFrame({"report_id": sorted({r for r, _ in stale})}, schema={"report_id": pl.Utf8}))
+            # The batches' times as constants, so each scan reads only the row groups whose loaded_at
+            # range holds one (an OR with IS NULL, or a join, would read every row group).
+            times = sorted({at for _, at in stale})
+            at = ("true" if None in times
+                  else "loaded_at IN (" + ", ".join(f"TIMESTAMP '{t.isoformat(' ')}'" for t in times) + ")")
             conn.execute("DELETE FROM reports WHERE report_id IN (SELECT report_id FROM _stale)")
             for table in REPORT_TABLES[1:]:
-                conn.execute(f"DELETE FROM {table} WHERE ({at}) AND report_id IN (SELECT report_id FROM _stale)")
+                conn.execute(f"DELETE FROM {table} WHERE {at} AND report_id IN (SELECT report_id FROM _stale)")
         # Reports that may now have copies printing different numbers: a copy was there before, or the
         # batch brings two. Their D-copies-differ findings are judged again; a failed write of a report
         # now written loses its L-write finding.
@@ -210,7 +217,7 @@ def _write(conn: duckdb.DuckDBPyConnection, items: list[tuple[Report, DocumentIn
         for table in REPORT_TABLES:
             _insert(conn, table, f[table])
         cp = pl.DataFrame(copies, schema=SCHEMAS["report_documents"]).unique(["report_id", "document_id"], keep="last")
-        _insert(conn, "report_documents", cp, replace=True)
+        _insert(conn, "report_documents", cp, key=("report_id", "document_id"))
         if several:
             _flag_differing_copies(conn)
         conn.execute("COMMIT")
@@ -239,14 +246,20 @@ def _flag_differing_copies(conn: duckdb.DuckDBPyConnection) -> None:
         HAVING count(DISTINCT c.numbers_hash) > 1""")
 
 
-def _insert(conn: duckdb.DuckDBPyConnection, table: str, df: pl.DataFrame, replace: bool = False) -> None:
+def _insert(conn: duckdb.DuckDBPyConnection, table: str, df: pl.DataFrame, replace: bool = False,
+            key: tuple[str, ...] = ()) -> None:
+    """Insert by name (never by position). `replace`: through the table's primary key; `key`: a
+    merge on those columns for tables without one (the rows of the frame's keys deleted first)."""
     if df.is_empty():
         return
     name = f"_df_{table}"
     conn.register(name, df.to_arrow())
     try:
+        if key:
+            match = " AND ".join(f"{table}.{k} = {name}.{k}" for k in key)
+            conn.execute(f"DELETE FROM {table} USING {name} WHERE {match}")
         verb = "INSERT OR REPLACE" if replace else "INSERT"
-        conn.execute(f"{verb} INTO {table} BY NAME SELECT * FROM {name}")  # by name, never by position
+        conn.execute(f"{verb} INTO {table} BY NAME SELECT * FROM {name}")
     finally:
         conn.unregister(name)
 
@@ -263,7 +276,7 @@ def _record_load_failure(conn: duckdb.DuckDBPyConnection, report: Report, doc: D
 def upsert_documents(conn: duckdb.DuckDBPyConnection, docs: list[DocumentInfo]) -> None:
     """Documents (fetched or local files), whether or not they yielded a report."""
     if docs:
-        _insert(conn, "documents", documents_frame(docs), replace=True)
+        _insert(conn, "documents", documents_frame(docs), key=("document_id",))
 
 
 def upsert_sources(conn: duckdb.DuckDBPyConnection, sources: list[dict]) -> None:
