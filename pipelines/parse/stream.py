@@ -91,7 +91,7 @@ def tokenize(rows: Sequence[Row]) -> list[Tok]:
                 continue
             s = cell.strip()
             # a label spread over the columns or rows it spans is one label (rowspan="22")
-            if grid and s and (s == previous or (c < len(above) and s == above[c].strip())) and not is_value(s):
+            if grid and s and (s == previous or (c < len(above) and cell == above[c])) and not is_value(s):
                 previous = s
                 continue
             previous = s

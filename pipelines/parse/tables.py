@@ -357,12 +357,12 @@ def as_raw(stream: Stream, label: str, toks: list[Tok], rows: list[Row]) -> RawR
     """A row's value tokens as a RawRow: the reader's own cells when they all come from one row
     and each cell holds one token (grid: exact positions; delimited: blanks untrusted), else the
     tokens themselves, their boundaries only hints (digits.py)."""
-    per_row = {t.row for t in toks}
-    if len(per_row) == 1:
-        row = rows[toks[0].row]
+    first = toks[0].row
+    if all(t.row == first for t in toks):
+        row = rows[first]
         if len(row) > 1:
             tails = row.span_tails if isinstance(row, GridRow) else ()
-            cells = [c for i, c in enumerate(row) if i not in tails]
+            cells = [c for i, c in enumerate(row) if i not in tails] if tails else row
             _, values = split_row(cells)
             cols = [t.col for t in toks]
             if len(cols) == len(set(cols)) and len([c for c in values if c.strip()]) == \
