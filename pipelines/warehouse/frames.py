@@ -10,7 +10,7 @@ from typing import Iterable, Optional
 import polars as pl
 
 from pipelines.geo import resolve as resolve_division
-from pipelines.record import APPLICANTS, OUTCOMES, Report
+from pipelines.record import APPLICANTS, OUTCOMES, Report, _active_json, _nums
 
 SCHEMAS: dict[str, dict[str, pl.DataType]] = {
     "documents": {"document_id": pl.Utf8, "url": pl.Utf8, "source_id": pl.Utf8, "fetched_at": pl.Datetime("us"),
@@ -61,18 +61,16 @@ def report_id(report: Report, document_id: str) -> str:
 
 
 def numbers_hash(report: Report) -> Optional[str]:
-    """A fingerprint of the three tables as printed: copies of one report should share it."""
+    """A fingerprint of the three tables as printed: copies of one report should share it. The JSON of
+    the record's three tables (as `Report.to_json` writes them), so fingerprints stored by earlier
+    loads still compare equal."""
     if report.active is None and report.requests is None and report.review_litigation is None:
         return None
-
-    def nums(values):  # 6 and 6.0 are one number
-        return None if values is None else tuple(None if v is None else float(v) for v in values)
-
-    tables = (None if report.active is None else tuple((i, m, nums([v])) for i, m, v in report.active.cells()),
-              None if report.requests is None else sorted((k, nums(v)) for k, v in report.requests.items()),
-              None if report.review_litigation is None
-              else sorted((k, nums(v)) for k, v in report.review_litigation.items()))
-    return hashlib.sha256(repr(tables).encode()).hexdigest()[:16]
+    tables = {"active": _active_json(report.active),
+              "requests": None if report.requests is None else {k: _nums(v) for k, v in report.requests.items()},
+              "review_litigation": None if report.review_litigation is None
+              else {k: _nums(v) for k, v in report.review_litigation.items()}}
+    return hashlib.sha256(json.dumps(tables, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def copy_row(report: Report, doc: DocumentInfo) -> dict:
