@@ -21,7 +21,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Optional, Sequence
+from typing import Optional, Sequence
 
 from pipelines.parse.cells import PLACEHOLDERS, GridRow, Row, is_value
 
@@ -332,11 +332,3 @@ def ignorable(text: str) -> bool:
 def token_range(stream: Stream, hit: Hit) -> tuple[int, int]:
     """(first, last) token index of a hit."""
     return stream.token_at(hit.start), stream.token_at(max(hit.start, hit.end - 1))
-
-
-def search(stream: Stream, pattern: re.Pattern, lo: int = 0) -> Optional[re.Match]:
-    return pattern.search(stream.text, lo)
-
-
-def texts(toks: Iterable[Tok]) -> str:
-    return "".join(t.text for t in toks)
