@@ -210,7 +210,7 @@ def table_rows(tbl) -> list[Row]:
                     # legacy horizontal merge: a continuation of the cell on the left
                     left = out[-1] if out else ""
                     if is_value(left):  # one number, whatever its span
-                        out.span_tails = out.span_tails | frozenset(range(len(out), len(out) + span))
+                        out.mark_span(len(out), span)
                     out.extend([left if not is_value(left) else ""] * span)
                     continue
             text, nested = _cell_content(tc)
@@ -226,7 +226,7 @@ def table_rows(tbl) -> list[Row]:
                     merged_above.pop(c, None)
             spread = "" if is_value(text) else text
             if not spread and span > 1 and text:  # one number, whatever its span
-                out.span_tails = out.span_tails | frozenset(range(len(out) + 1, len(out) + span))
+                out.mark_span(len(out) + 1, span - 1)
             out.append(text)
             out.extend([spread] * (span - 1))
         out.extend([""] * grid_after)

@@ -77,7 +77,7 @@ def table_grid(table) -> list[Row]:
                                    "(no report table has this many)", "E-html-table-too-large")
             spread = "" if is_value(text) else text
             if not spread and colspan > 1 and text:  # one number, whatever its span
-                out.span_tails = out.span_tails | frozenset(range(len(out) + 1, len(out) + colspan))
+                out.mark_span(len(out) + 1, colspan - 1)
             for dc in range(colspan):
                 append(text if dc == 0 else spread)
                 for dr in range(1, rowspan):

@@ -26,6 +26,11 @@ class GridRow(list):
 
     span_tails: frozenset[int] = frozenset()
 
+    def mark_span(self, first: int, count: int) -> None:
+        """Positions first .. first+count-1 are covered by a merged number to their left."""
+        if count > 0:
+            self.span_tails = self.span_tails | frozenset(range(first, first + count))
+
 _FULLWIDTH = str.maketrans({chr(0xFF10 + i): str(i) for i in range(10)} | {
     "（": "(", "）": ")", "，": ",", "。": ".", "：": ":", "；": ";", "－": "-", "．": ".",
     "、": "、", "　": " ", "\u00a0": " ", "\u3000": " ",

@@ -20,6 +20,7 @@ from pipelines.parse.cells import TEXT as TEXT_CELL
 from pipelines.parse.stream import (BLANK, CELL, NONE, SPACE, TEXT, Hit, Stream, Tok, chain, find_hits, ignorable,
                                     label_text, token_range, tokenize, values_between)
 from pipelines.parse.template import ACTIVE_ROWS, REQUEST_TEMPLATE, REVIEW_START, REVIEW_WORDS, active_template
+from pipelines.parse.validate import R1_ROWS
 from pipelines.record import (APPLICANTS, OTHER_SUBROWS, OTHER_TOTAL, OUTCOMES, PROCEEDINGS,
                               REQUEST_ROWS, Active, DOC_METRICS, DocCounts, Finding, Number)
 
@@ -627,7 +628,7 @@ def _resolve_splits(cands: dict[str, list[list[Number]]], order: list[str],
     for k in open_rows:
         size *= len(cands[k])
     if size <= MAX_COMBINATIONS:
-        outcome = [k for k in order if k not in ("new_received", "carried_over", "total_handled", "carried_forward")]
+        outcome = _outcome_rows(order)
         for combo in itertools.product(*(cands[k] for k in open_rows)):
             table = dict(fixed)
             table.update(zip(open_rows, combo))
@@ -652,7 +653,7 @@ def _unconfirmed_splits(chosen: dict[str, list[Number]], rows_read: dict[str, Ra
     split = [k for k, raw in rows_read.items() if raw.by_rules and k in chosen]
     if not split:
         return
-    outcome = [k for k in order if k not in ("new_received", "carried_over", "total_handled", "carried_forward")]
+    outcome = _outcome_rows(order)
     for c in range(7):
         column = {k: [v[c]] + [None] * 6 for k, v in chosen.items()}  # this column alone, in column 0
         if _columns_hold(column, outcome, columns=1):
@@ -665,6 +666,11 @@ def _unconfirmed_splits(chosen: dict[str, list[Number]], rows_read: dict[str, Ra
                                     f"column {APPLICANTS[c]}: digits run together were split so that each row "
                                     "adds up, but the column's rules (R1, R3) fail; the split cells are left null",
                                     cells))
+
+
+def _outcome_rows(order: list[str]) -> list[str]:
+    """The rows R3 sums: every row of the format's order but the four R1 rows."""
+    return [k for k in order if k not in R1_ROWS]
 
 
 def _columns_hold(table: dict[str, list[Number]], outcome: list[str], columns: int = 7) -> bool:
