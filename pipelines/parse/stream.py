@@ -83,27 +83,37 @@ def tokenize(rows: Sequence[Row]) -> list[Tok]:
     append = out.append
     above: Sequence[str] = ()
     for r, row in enumerate(rows):
-        grid = isinstance(row, GridRow)
-        tails = row.span_tails if grid else ()
-        previous = None
-        for c, cell in enumerate(row):
-            if c in tails:
-                continue
-            s = cell.strip()
-            # a label spread over the columns or rows it spans is one label (rowspan="22")
-            if grid and s and (s == previous or (c < len(above) and cell == above[c])) and not is_value(s):
+        if isinstance(row, GridRow):
+            tails = row.span_tails
+            previous = None
+            width = len(above)
+            for c, cell in enumerate(row):
+                if tails and c in tails:
+                    continue
+                s = cell.strip()
+                if not s:
+                    previous = s
+                    append(Tok(BLANK, "", r, c, CELL, True))
+                    continue
+                # a label spread over the columns or rows it spans is one label (rowspan="22")
+                if (s == previous or (c < width and cell == above[c])) and not is_value(s):
+                    continue
                 previous = s
-                continue
-            previous = s
+                for kind, text, gap in (_cell_tokens(s) if len(s) <= 200 else _cell_tokens.__wrapped__(s)):
+                    append(Tok(kind, text, r, c, gap, True))
+            above = row
+            continue
+        several = len(row) > 1
+        for c, cell in enumerate(row):
+            s = cell.strip()
             if not s:
-                if grid or len(row) > 1:
-                    append(Tok(BLANK, "", r, c, CELL, grid))
+                if several:
+                    append(Tok(BLANK, "", r, c, CELL, False))
                 continue
             # short cells through the cache; a whole one-line report is no key to keep
             for kind, text, gap in (_cell_tokens(s) if len(s) <= 200 else _cell_tokens.__wrapped__(s)):
-                append(Tok(kind, text, r, c, gap, grid))
-        above = row if grid else ()
-    _strip_numbering(out)
+                append(Tok(kind, text, r, c, gap, False))
+        above = ()
     return out
 
 
@@ -140,6 +150,7 @@ def _cell_tokens(cell: str) -> tuple[tuple[str, str, str], ...]:
         else:
             out.append([TEXT, text, gap])
         gap = NONE
+    _strip_numbering(out)
     return tuple(tuple(t) for t in out)
 
 
@@ -147,21 +158,23 @@ def _ends_cell(s: str, at: int) -> bool:
     return at >= len(s) or s[at].isspace()
 
 
-def _strip_numbering(toks: list[Tok]) -> None:
+def _strip_numbering(toks: list[list[str]]) -> None:
+    """The numberings of one cell's tokens (kind, text, gap): a label's numbering is printed in
+    the label's own cell, so a cell is all this has to look at."""
     drop = []
     for i in range(len(toks) - 1):
-        t, nxt = toks[i], toks[i + 1]
-        if t.kind != NUM or nxt.kind != TEXT or nxt.gap == CELL:
+        (kind, text, gap), (nkind, ntext, ngap) = toks[i], toks[i + 1]
+        if kind != NUM or nkind != TEXT or ngap == CELL:
             continue
-        head = nxt.text[:1]
-        if head in ".、" and len(nxt.text) > 1 and not t.text.endswith("."):
-            t.text = t.text[:-1]
-            if t.text in ("", "-") or t.text.endswith("."):
+        head = ntext[:1]
+        if head in ".、" and len(ntext) > 1 and not text.endswith("."):
+            text = toks[i][1] = text[:-1]
+            if text in ("", "-") or text.endswith("."):
                 drop.append(i)
-        elif head == ")" and nxt.gap == NONE and i > 0 and toks[i - 1].kind == TEXT and toks[i - 1].text.endswith("(") \
-                and t.gap == NONE:
+        elif head == ")" and ngap == NONE and i > 0 and toks[i - 1][0] == TEXT and toks[i - 1][1].endswith("(") \
+                and gap == NONE:
             drop.append(i)
-        elif head in "年月日号条项页%" and nxt.gap == NONE:
+        elif head in "年月日号条项页%" and ngap == NONE:
             drop.append(i)  # a date, an article or page number, a share: not a table value
     for i in reversed(drop):
         del toks[i]
@@ -201,7 +214,7 @@ class Anchor:
     not_followed_by: tuple[str, ...] = ()  # a generic keyword (其他) inside another label is no hit
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass is several times slower to make
 class Hit:
     anchor: int  # index in the template
     start: int
@@ -225,11 +238,12 @@ def find_hits(stream: Stream, template: Sequence[Anchor], lo: int = 0, hi: Optio
     hits: list[Hit] = []
     for a, anchor in enumerate(template):
         found = False
+        unless = anchor.not_followed_by
         for kw in anchor.keywords:
             at = text.find(kw, lo, hi)
             while at >= 0:
                 end = at + len(kw)
-                if not any(text.startswith(w, end) for w in anchor.not_followed_by):
+                if not unless or not any(text.startswith(w, end) for w in unless):
                     hits.append(Hit(a, at, end, True))
                     found = True
                 at = text.find(kw, at + 1, hi)
@@ -238,9 +252,38 @@ def find_hits(stream: Stream, template: Sequence[Anchor], lo: int = 0, hi: Optio
                 pat = _near_pattern(kw)
                 if pat is None:
                     continue
-                for m in pat.finditer(text, lo, hi):
-                    hits.append(Hit(a, m.start(), m.end(), False))
+                for start, end in _near_matches(pat, kw, text, lo, hi):
+                    hits.append(Hit(a, start, end, False))
     return hits
+
+
+def _near_matches(pat: re.Pattern, kw: str, text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """`pat.finditer(text, lo, hi)`'s spans, trying the pattern only where a match can start: one
+    edit leaves one half of the keyword intact, and a match starts where its intact first half
+    stands, or up to its length plus one characters before where its intact second half ends (the match is the
+    keyword's length, one less or one more)."""
+    n, cut = len(kw), len(kw) // 2
+    first, second = kw[:cut], kw[cut:]
+    starts = set()
+    at = text.find(first, lo, hi)
+    while at >= 0:
+        starts.add(at)
+        at = text.find(first, at + 1, hi)
+    at = text.find(second, lo, hi)
+    while at >= 0:
+        end = at + len(second)
+        starts.update(range(max(lo, end - n - 1), max(lo, end - n + 2)))
+        at = text.find(second, at + 1, hi)
+    out: list[tuple[int, int]] = []
+    done = lo
+    for start in sorted(starts):
+        if start < done:
+            continue
+        m = pat.match(text, start, hi)
+        if m:
+            out.append(m.span())
+            done = m.end()
+    return out
 
 
 @lru_cache(maxsize=512)
