@@ -41,6 +41,8 @@ OUTCOMES = ("upheld", "corrected", "other", "pending", "total")
 DOC_ITEMS = ("regulations", "normative_documents")
 DOC_METRICS = ("issued", "repealed", "in_force")
 DECISION_ITEMS = ("licensing", "punishment", "coercion")
+ACTIVE_ITEMS = (*DOC_ITEMS, *DECISION_ITEMS, "fees_10k_yuan")  # the rows of table 2, as Active.cells() yields them
+ACTIVE_METRICS = (*DOC_METRICS, "decisions", "amount")
 
 FORMAT_VERSIONS = ("2021", "2019", "legacy")
 SCOPES = ("self", "jurisdiction")
