@@ -36,7 +36,7 @@ def test_a_database_migrated_from_empty_is_the_contract():
 
 def test_the_committed_sources_yml_is_generated_from_the_contract():
     for path, text in contract.generated_files().items():
-        assert path.read_text(encoding="utf-8") == text, f"{path} is stale: python -m pipelines.warehouse.contract"
+        assert path.read_text(encoding="utf-8") == text, f"{path} is stale: python -m pipelines.warehouse.generate"
 
 
 def test_contract_declarations_are_consistent():

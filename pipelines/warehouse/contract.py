@@ -3,7 +3,7 @@ type, nullability, allowed values and description, and its key.
 
 Generated from it: the polars schemas the loader's frames and the crawler's fetch log are built with
 (`polars_schema`), the Dagster column schema of the core assets (pipelines/defs/assets.py) and the dbt
-sources (`sql/sources.yml`, committed; `python -m pipelines.warehouse.contract` writes it again). The
+sources (`sql/sources.yml`, committed; `python -m pipelines.warehouse.generate` writes it again). The
 DDL in ddl/ stays SQL, the history of how a warehouse got here; tests/test_contract.py checks that a
 database migrated from empty is exactly this, and that the committed generated files are current.
 The vocabularies (statuses, scopes, stages, levels ...) are the canonical record's (pipelines/record.py)
@@ -11,16 +11,20 @@ and the division resolver's (pipelines/geo): declared there once, referenced her
 """
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
 from pipelines.geo import KINDS, LEVELS
 from pipelines.record import (ACTIVE_ITEMS, ACTIVE_METRICS, APPLICANTS, FORMAT_VERSIONS, OTHER_TOTAL, OUTCOME_ROWS,
-                              OUTCOMES, PROCEEDINGS, REQUEST_ROWS, SCOPES, SEVERITIES, STAGES, STATUSES)
-from pipelines.settings import SQL_DIR
+                              OUTCOMES, PROCEEDINGS, REQUEST_GROUPS, REQUEST_ROWS, SCOPES, SEVERITIES, STAGES,
+                              STATUSES, TABLE3_ROWS)
+from pipelines.settings import PROJECT_ROOT, SQL_DIR
 
 SOURCES_YML = SQL_DIR / "sources.yml"
+TABLE3_MACROS = PROJECT_ROOT / "macros" / "table3.sql"
 
 
 @dataclass(frozen=True)
@@ -245,7 +249,7 @@ def polars_schema(table: str) -> dict:
 # ---------------------------------------------------------------- dbt
 
 _HEADER = """\
-# GENERATED from pipelines/warehouse/contract.py by `python -m pipelines.warehouse.contract`: do not edit
+# GENERATED from pipelines/warehouse/contract.py by `python -m pipelines.warehouse.generate`: do not edit
 # (tests/test_contract.py checks it is current). The core tables, written by the loader (pipelines/warehouse),
 # one Dagster asset each (core__<table>).
 """
@@ -293,9 +297,50 @@ def sources_yml() -> str:
     return _HEADER + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=110)
 
 
+def _printed_label(key: str, top: str, group: Optional[str], label: Optional[str]) -> str:
+    """A row's own label as printed, without its numbering (「1.属于国家秘密」 → 属于国家秘密)."""
+    return re.sub(r"^(\d+\.|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、)", "", label or group or top)
+
+
+def table3_macros() -> str:
+    """macros/table3.sql: table 3's rows (pipelines/record.py) as dbt macros for the SQL models."""
+    def jinja(v: Any) -> str:
+        return json.dumps(v, ensure_ascii=False)
+
+    keys = ",\n".join(f"        {jinja(k)}" for k in (*REQUEST_ROWS, OTHER_TOTAL))
+    groups = ",\n".join(f"        {jinja(g)}: [{', '.join(jinja(k) for k in rows)}]"
+                         for g, rows in REQUEST_GROUPS.items())
+    labels = ",\n".join(f"        {jinja(row[0])}: {jinja(_printed_label(*row))}" for row in TABLE3_ROWS)
+    return f"""\
+{{#- GENERATED from pipelines/record.py (TABLE3_ROWS) by `python -m pipelines.warehouse.generate`: do not
+    edit (tests/test_contract.py checks it is current). Table 3's rows, for the SQL models. -#}}
+
+{{#- The row keys of table 3 (report-schema.md) as stg_request_totals pivots them: the 总计 cell of each. -#}}
+{{% macro request_row_keys() %}}
+    {{{{ return([
+{keys},
+    ]) }}}}
+{{% endmacro %}}
+
+{{#- The rows of each printed group with sub-rows (（三）不予公开 … （六）其他处理): summed into one count each. -#}}
+{{% macro request_row_groups() %}}
+    {{{{ return({{
+{groups},
+    }}) }}}}
+{{% endmacro %}}
+
+{{#- Each row's own label as the 2021 format prints it, without its numbering. -#}}
+{{% macro request_row_labels() %}}
+    {{{{ return({{
+{labels},
+    }}) }}}}
+{{% endmacro %}}
+"""
+
+
 def generated_files() -> dict[Path, str]:
     """The committed files made from the contract and the record, with their contents."""
-    return {SOURCES_YML: sources_yml()}
+    return {SOURCES_YML: sources_yml(), TABLE3_MACROS: table3_macros()}
 
 
 def write_generated() -> list[Path]:
@@ -306,8 +351,3 @@ def write_generated() -> list[Path]:
             path.write_text(text, encoding="utf-8")
             written.append(path)
     return written
-
-
-if __name__ == "__main__":
-    for p in write_generated():
-        print(f"wrote {p}")
