@@ -34,7 +34,7 @@ def test_a_database_migrated_from_empty_is_the_contract():
     assert keys == {name: t.key for name, t in contract.TABLES.items() if t.key_enforced}
 
 
-def test_the_committed_sources_yml_is_generated_from_the_contract():
+def test_the_committed_generated_files_are_current():
     for path, text in contract.generated_files().items():
         assert path.read_text(encoding="utf-8") == text, f"{path} is stale: python -m pipelines.warehouse.generate"
 

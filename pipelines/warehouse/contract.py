@@ -338,9 +338,33 @@ def table3_macros() -> str:
 """
 
 
+def stg_request_totals_yml() -> str:
+    """sql/staging/stg_request_totals.yml: table 3 wide, a column per row key (as request_row_keys()
+    pivots them), per group (request_row_groups()) and the applicant split of new requests; each
+    described by its doc block of sql/columns.md."""
+    import yaml
+
+    def doc(name: str) -> str:
+        return f"{{{{ doc('{name}') }}}}"
+
+    report_id = {"name": "report_id", "data_type": "VARCHAR", "description": doc("report_id"),
+                 "data_tests": ["unique", "not_null", {"relationships": {"arguments": {
+                     "to": "source('core', 'reports')", "field": "report_id"}}}]}
+    counts = [*REQUEST_ROWS, OTHER_TOTAL, *REQUEST_GROUPS, "new_received_natural_person", "new_received_legal_person"]
+    model = {"name": "stg_request_totals",
+             "description": "One row per report with table 3 read, table 3 wide: the 总计 (total) cell of every row "
+                            "(report-schema.md row keys), the row groups, and the applicant split of new requests. "
+                            "A sum is NULL when one of its cells is NULL or missing (no silent zero).",
+             "columns": [report_id, *({"name": c, "data_type": "BIGINT", "description": doc(c)} for c in counts)]}
+    header = ("# GENERATED from pipelines/record.py (TABLE3_ROWS) by `python -m pipelines.warehouse.generate`: "
+              "do not edit.\n")
+    return header + yaml.safe_dump({"version": 2, "models": [model]}, sort_keys=False, allow_unicode=True, width=110)
+
+
 def generated_files() -> dict[Path, str]:
     """The committed files made from the contract and the record, with their contents."""
-    return {SOURCES_YML: sources_yml(), TABLE3_MACROS: table3_macros()}
+    return {SOURCES_YML: sources_yml(), TABLE3_MACROS: table3_macros(),
+            SQL_DIR / "staging" / "stg_request_totals.yml": stg_request_totals_yml()}
 
 
 def write_generated() -> list[Path]:
