@@ -212,7 +212,8 @@ def render_page(conn: duckdb.DuckDBPyConnection, year: Optional[int] = None) -> 
 
     parts = list(STATUSES)  # the coverage mart has a count column per status
     cov = _rows(conn, "SELECT coalesce(year::VARCHAR, '(no year)') AS year, "
-                      + ", ".join(f"sum({p})::BIGINT AS {p}" for p in parts) + " FROM coverage GROUP BY ALL ORDER BY year")
+                      + ", ".join(f"sum({p})::BIGINT AS {p}" for p in parts)
+                      + " FROM coverage GROUP BY ALL ORDER BY year")
     sections.append(("Coverage: reports found and what became of them", "coverage", stacked_chart(
         "coverage", "Reports by year and parse status", [r["year"] for r in cov], parts,
         [[r[p] for p in parts] for r in cov]),

@@ -90,7 +90,8 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         _col("source_id", "VARCHAR", "The registry's id of the source."),
         _col("name", "VARCHAR", "The portal column's name."),
         _col("start_url", "VARCHAR", "Its list pages' URLs, space-separated."),
-        _col("adcode", "VARCHAR", "The 6-digit 行政区划代码 of the portal's region; NULL for a central or unknown one."),
+        _col("adcode", "VARCHAR", "The 6-digit 行政区划代码 of the portal's region; NULL for a central or unknown "
+                                  "one."),
         _col("admin_level", "VARCHAR", "The portal's level as the registry gives it (central, province, prefecture, "
                                        "county; demo for the bundled demo portal)."),
     ), key=("source_id",), key_enforced=True),
@@ -273,7 +274,7 @@ def sources_yml() -> str:
     """sql/sources.yml: every core table as a dbt source, every column described and typed, its tests
     from the contract (key: unique/not_null; never NULL: not_null; values: accepted_values; references:
     relationships) and the table's own."""
-    import yaml
+    import yaml  # type: ignore[import-untyped]
 
     tables = []
     for t in TABLES.values():
@@ -342,7 +343,7 @@ def stg_request_totals_yml() -> str:
     """sql/staging/stg_request_totals.yml: table 3 wide, a column per row key (as request_row_keys()
     pivots them), per group (request_row_groups()) and the applicant split of new requests; each
     described by its doc block of sql/columns.md."""
-    import yaml
+    import yaml  # type: ignore[import-untyped]
 
     def doc(name: str) -> str:
         return f"{{{{ doc('{name}') }}}}"
