@@ -36,10 +36,16 @@
 {#- The rows of each printed group with sub-rows (（三）不予公开 … （六）其他处理): summed into one count each. -#}
 {% macro request_row_groups() %}
     {{ return({
-        "denied": ["denied_state_secret", "denied_law_prohibited", "denied_security_stability", "denied_third_party", "denied_internal_affairs", "denied_process_info", "denied_enforcement_file", "denied_query_matter"],
-        "unavailable": ["unavailable_not_held", "unavailable_needs_creation", "unavailable_unclear"],
-        "rejected": ["rejected_petition", "rejected_duplicate", "rejected_publication", "rejected_excessive", "rejected_confirmation"],
-        "other": ["other_no_correction", "other_no_fee", "other_other"],
+        "denied": [
+            "denied_state_secret", "denied_law_prohibited", "denied_security_stability", "denied_third_party",
+            "denied_internal_affairs", "denied_process_info", "denied_enforcement_file", "denied_query_matter"],
+        "unavailable": [
+            "unavailable_not_held", "unavailable_needs_creation", "unavailable_unclear"],
+        "rejected": [
+            "rejected_petition", "rejected_duplicate", "rejected_publication", "rejected_excessive",
+            "rejected_confirmation"],
+        "other": [
+            "other_no_correction", "other_no_fee", "other_other"],
     }) }}
 {% endmacro %}
 

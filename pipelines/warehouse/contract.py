@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
@@ -309,8 +310,9 @@ def table3_macros() -> str:
         return json.dumps(v, ensure_ascii=False)
 
     keys = ",\n".join(f"        {jinja(k)}" for k in (*REQUEST_ROWS, OTHER_TOTAL))
-    groups = ",\n".join(f"        {jinja(g)}: [{', '.join(jinja(k) for k in rows)}]"
-                         for g, rows in REQUEST_GROUPS.items())
+    groups = ",\n".join(f"        {jinja(g)}: [\n" + textwrap.fill(", ".join(jinja(k) for k in rows), 110,
+                                                              initial_indent=" " * 12, subsequent_indent=" " * 12)
+                         + "]" for g, rows in REQUEST_GROUPS.items())
     labels = ",\n".join(f"        {jinja(row[0])}: {jinja(_printed_label(*row))}" for row in TABLE3_ROWS)
     return f"""\
 {{#- GENERATED from pipelines/record.py (TABLE3_ROWS) by `python -m pipelines.warehouse.generate`: do not
