@@ -38,16 +38,3 @@
         "litigation_pending", "disputes",
     ]) }}
 {% endmacro %}
-
-{#- The row keys of table 3 (report-schema.md) as stg_request_totals pivots them: the 总计 cell of each. -#}
-{% macro request_row_keys() %}
-    {{ return([
-        "new_received", "carried_over", "granted", "partially_granted",
-        "denied_state_secret", "denied_law_prohibited", "denied_security_stability", "denied_third_party",
-        "denied_internal_affairs", "denied_process_info", "denied_enforcement_file", "denied_query_matter",
-        "unavailable_not_held", "unavailable_needs_creation", "unavailable_unclear",
-        "rejected_petition", "rejected_duplicate", "rejected_publication", "rejected_excessive",
-        "rejected_confirmation", "other_no_correction", "other_no_fee", "other_other",
-        "total_handled", "carried_forward", "other_total",
-    ]) }}
-{% endmacro %}

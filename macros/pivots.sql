@@ -5,9 +5,7 @@
 {% macro request_totals(cells) %}
 -- Two pivots (the 总计 column; the 本年新收 row) joined. max(CASE …) rather than max(…) FILTER: one
 -- pass of CASE expressions costs about half as much over 25 million cells.
-{%- set denied = ["denied_state_secret", "denied_law_prohibited", "denied_security_stability",
-                  "denied_third_party", "denied_internal_affairs", "denied_process_info",
-                  "denied_enforcement_file", "denied_query_matter"] %}
+{%- set groups = request_row_groups() %}
 WITH totals AS (
     SELECT
         report_id,
@@ -32,14 +30,13 @@ first_row AS (
 SELECT
     t.*,
     -- a sum is NULL when one of its cells is (no silent zero)
-    {{ denied | join(" + ") }} AS denied,
-    unavailable_not_held + unavailable_needs_creation + unavailable_unclear AS unavailable,
-    rejected_petition + rejected_duplicate + rejected_publication + rejected_excessive
-        + rejected_confirmation                                            AS rejected,
+    {{ groups.denied | join(" + ") }} AS denied,
+    {{ groups.unavailable | join(" + ") }} AS unavailable,
+    {{ groups.rejected | join(" + ") }} AS rejected,
     -- 2021 format: the three sub-rows; 2019 format: the single other_total row (never both added).
-    CASE WHEN other_no_correction IS NULL AND other_no_fee IS NULL AND other_other IS NULL
+    CASE WHEN {{ groups.other | join(" IS NULL AND ") }} IS NULL
          THEN other_total
-         ELSE other_no_correction + other_no_fee + other_other END         AS other,
+         ELSE {{ groups.other | join(" + ") }} END AS other,
     f.new_received_natural_person,
     f.new_received_legal_person
 FROM totals t

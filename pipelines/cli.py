@@ -37,7 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("stats", help="print the headline statistics (nationwide and per province)")
     p.add_argument("--year", type=int, help="only this report year")
     p.add_argument("--province", help="only this province, e.g. 辽宁省 ('中央' for central bodies)")
-    p.add_argument("--level", choices=("central", "province", "prefecture", "county", "township"),
+    from pipelines.geo import LEVELS
+
+    p.add_argument("--level", choices=LEVELS,
                    help="only bodies of this level")
     p.set_defaults(func=cmd_stats)
 

@@ -18,22 +18,51 @@ APPLICANTS = (
 )
 APPLICANT_LABELS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
 
-REQUEST_ROWS = (
-    "new_received", "carried_over",
-    "granted", "partially_granted",
-    "denied_state_secret", "denied_law_prohibited", "denied_security_stability",
-    "denied_third_party", "denied_internal_affairs", "denied_process_info",
-    "denied_enforcement_file", "denied_query_matter",
-    "unavailable_not_held", "unavailable_needs_creation", "unavailable_unclear",
-    "rejected_petition", "rejected_duplicate", "rejected_publication",
-    "rejected_excessive", "rejected_confirmation",
-    "other_no_correction", "other_no_fee", "other_other",
-    "total_handled", "carried_forward",
-)
-OUTCOME_ROWS = REQUEST_ROWS[REQUEST_ROWS.index("granted"):REQUEST_ROWS.index("other_other") + 1]
-# The 2019 (60号) format has one （六）其他处理 row instead of the three other_* rows.
+# 三、收到和处理政府信息公开申请情况 (table 3), declared once: each row's key and its labels as the 2021
+# format prints them — (row key, top-level label, group label, row label), None where the row has no such
+# cell; rows sharing a top-level or group label are printed under one merged cell. The 2019 (60号) format
+# prints one （六）其他处理 row (other_total) instead of the three other_* rows. The site's tables, the
+# generated documents and the SQL models (macros/table3.sql, generated from this) all read it.
 OTHER_TOTAL = "other_total"
-OTHER_SUBROWS = ("other_no_correction", "other_no_fee", "other_other")
+_OUT = "三、本年度办理结果"
+TABLE3_ROWS: tuple[tuple[str, str, Optional[str], Optional[str]], ...] = (
+    ("new_received", "一、本年新收政府信息公开申请数量", None, None),
+    ("carried_over", "二、上年结转政府信息公开申请数量", None, None),
+    ("granted", _OUT, "（一）予以公开", None),
+    ("partially_granted", _OUT, "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", None),
+    ("denied_state_secret", _OUT, "（三）不予公开", "1.属于国家秘密"),
+    ("denied_law_prohibited", _OUT, "（三）不予公开", "2.其他法律行政法规禁止公开"),
+    ("denied_security_stability", _OUT, "（三）不予公开", "3.危及“三安全一稳定”"),
+    ("denied_third_party", _OUT, "（三）不予公开", "4.保护第三方合法权益"),
+    ("denied_internal_affairs", _OUT, "（三）不予公开", "5.属于三类内部事务信息"),
+    ("denied_process_info", _OUT, "（三）不予公开", "6.属于四类过程性信息"),
+    ("denied_enforcement_file", _OUT, "（三）不予公开", "7.属于行政执法案卷"),
+    ("denied_query_matter", _OUT, "（三）不予公开", "8.属于行政查询事项"),
+    ("unavailable_not_held", _OUT, "（四）无法提供", "1.本机关不掌握相关政府信息"),
+    ("unavailable_needs_creation", _OUT, "（四）无法提供", "2.没有现成信息需要另行制作"),
+    ("unavailable_unclear", _OUT, "（四）无法提供", "3.补正后申请内容仍不明确"),
+    ("rejected_petition", _OUT, "（五）不予处理", "1.信访举报投诉类申请"),
+    ("rejected_duplicate", _OUT, "（五）不予处理", "2.重复申请"),
+    ("rejected_publication", _OUT, "（五）不予处理", "3.要求提供公开出版物"),
+    ("rejected_excessive", _OUT, "（五）不予处理", "4.无正当理由大量反复申请"),
+    ("rejected_confirmation", _OUT, "（五）不予处理", "5.要求行政机关确认或重新出具已获取信息"),
+    ("other_no_correction", _OUT, "（六）其他处理",
+     "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
+    ("other_no_fee", _OUT, "（六）其他处理",
+     "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
+    ("other_other", _OUT, "（六）其他处理", "3.其他"),
+    (OTHER_TOTAL, _OUT, "（六）其他处理", None),
+    ("total_handled", _OUT, "（七）总计", None),
+    ("carried_forward", "四、结转下年度继续办理", None, None),
+)
+# The 25 row keys of report-schema.md, in the format's order (the 2021 format: other_total is not one).
+REQUEST_ROWS = tuple(k for k, *_ in TABLE3_ROWS if k != OTHER_TOTAL)
+OUTCOME_ROWS = REQUEST_ROWS[REQUEST_ROWS.index("granted"):REQUEST_ROWS.index("other_other") + 1]
+# The rows of each printed group with sub-rows (（三）–（六）), by the key's prefix: denied, unavailable,
+# rejected, other. The SQL models sum each into one count.
+REQUEST_GROUPS = {g: tuple(k for k in REQUEST_ROWS if k.startswith(g + "_"))
+                  for g in ("denied", "unavailable", "rejected", "other")}
+OTHER_SUBROWS = REQUEST_GROUPS["other"]
 
 PROCEEDINGS = ("review", "litigation_direct", "litigation_after_review")
 OUTCOMES = ("upheld", "corrected", "other", "pending", "total")
@@ -41,6 +70,8 @@ OUTCOMES = ("upheld", "corrected", "other", "pending", "total")
 DOC_ITEMS = ("regulations", "normative_documents")
 DOC_METRICS = ("issued", "repealed", "in_force")
 DECISION_ITEMS = ("licensing", "punishment", "coercion")
+ACTIVE_ITEMS = (*DOC_ITEMS, *DECISION_ITEMS, "fees_10k_yuan")  # the rows of table 2, as Active.cells() yields them
+ACTIVE_METRICS = (*DOC_METRICS, "decisions", "amount")
 
 FORMAT_VERSIONS = ("2021", "2019", "legacy")
 SCOPES = ("self", "jurisdiction")

@@ -25,7 +25,7 @@ import re
 from typing import Optional
 
 from pipelines.record import (APPLICANTS, OTHER_SUBROWS, OTHER_TOTAL, OUTCOME_ROWS, PROCEEDINGS, REQUEST_ROWS,
-                              Active, DocCounts, Report)
+                              TABLE3_ROWS, Active, DocCounts, Report)
 
 LAYOUTS = ("tab", "pipe", "cells", "markdown", "html", "digits", "pdf", "oneline", "mdfrag", "page")
 # layouts whose digits run together: a number may come back null (several splits), never wrong
@@ -37,35 +37,7 @@ ISSUERS = ("阜新市人民政府办公室", "山海关区人民政府办公室"
 
 # (top-level cell, group cell, item cell) of each table-3 row; None where the row has no such cell
 REQUEST_LABELS: dict[str, tuple[Optional[str], Optional[str], Optional[str]]] = {
-    "new_received": ("一、本年新收政府信息公开申请数量", None, None),
-    "carried_over": ("二、上年结转政府信息公开申请数量", None, None),
-    "granted": ("三、本年度办理结果", "（一）予以公开", None),
-    "partially_granted": ("三、本年度办理结果", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", None),
-    "denied_state_secret": ("三、本年度办理结果", "（三）不予公开", "1.属于国家秘密"),
-    "denied_law_prohibited": ("三、本年度办理结果", "（三）不予公开", "2.其他法律行政法规禁止公开"),
-    "denied_security_stability": ("三、本年度办理结果", "（三）不予公开", "3.危及“三安全一稳定”"),
-    "denied_third_party": ("三、本年度办理结果", "（三）不予公开", "4.保护第三方合法权益"),
-    "denied_internal_affairs": ("三、本年度办理结果", "（三）不予公开", "5.属于三类内部事务信息"),
-    "denied_process_info": ("三、本年度办理结果", "（三）不予公开", "6.属于四类过程性信息"),
-    "denied_enforcement_file": ("三、本年度办理结果", "（三）不予公开", "7.属于行政执法案卷"),
-    "denied_query_matter": ("三、本年度办理结果", "（三）不予公开", "8.属于行政查询事项"),
-    "unavailable_not_held": ("三、本年度办理结果", "（四）无法提供", "1.本机关不掌握相关政府信息"),
-    "unavailable_needs_creation": ("三、本年度办理结果", "（四）无法提供", "2.没有现成信息需要另行制作"),
-    "unavailable_unclear": ("三、本年度办理结果", "（四）无法提供", "3.补正后申请内容仍不明确"),
-    "rejected_petition": ("三、本年度办理结果", "（五）不予处理", "1.信访举报投诉类申请"),
-    "rejected_duplicate": ("三、本年度办理结果", "（五）不予处理", "2.重复申请"),
-    "rejected_publication": ("三、本年度办理结果", "（五）不予处理", "3.要求提供公开出版物"),
-    "rejected_excessive": ("三、本年度办理结果", "（五）不予处理", "4.无正当理由大量反复申请"),
-    "rejected_confirmation": ("三、本年度办理结果", "（五）不予处理", "5.要求行政机关确认或重新出具已获取信息"),
-    "other_no_correction": ("三、本年度办理结果", "（六）其他处理",
-                            "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
-    "other_no_fee": ("三、本年度办理结果", "（六）其他处理",
-                     "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
-    "other_other": ("三、本年度办理结果", "（六）其他处理", "3.其他"),
-    OTHER_TOTAL: ("三、本年度办理结果", "（六）其他处理", None),
-    "total_handled": ("三、本年度办理结果", "（七）总计", None),
-    "carried_forward": ("四、结转下年度继续办理", None, None),
-}
+    k: (top, group, item) for k, top, group, item in TABLE3_ROWS}
 # Label variants a real report may print instead (the parser matches by prefix and keyword)
 LABEL_VARIANTS = {
     "（一）予以公开": ["(一)予以公开", "（一） 予以公开"],

@@ -659,13 +659,13 @@ def load_crawl(parsed: ParsedCrawl, db_path: Optional[Path] = None, build_models
         warehouse.upsert_documents(conn, parsed.carriers)  # pages whose report is their attachment
         _write_crawl_findings(conn, result)
         _write_fetch_logs(conn, result.data_dir)
-        conn.execute("INSERT OR REPLACE INTO crawl_runs BY NAME SELECT * FROM (SELECT ? AS run_id, ? AS started_at, "
-                     "? AS seconds, ? AS sources, ? AS list_pages, ? AS documents, ? AS downloaded, ? AS not_modified, "
-                     "? AS requests_sent, ? AS bytes_received, ? AS errors, ? AS reports_loaded, ? AS interrupted)",
-                     [result.run_id, datetime.now(timezone.utc).replace(tzinfo=None), result.seconds,
-                      " ".join(s.source_id for s in result.sources), result.list_pages, len(result.docs),
-                      result.downloaded, result.not_modified, result.requests_sent, result.bytes_received,
-                      len(result.failures), lr.loaded, result.interrupted])
+        warehouse.insert_rows(conn, "crawl_runs", [{
+            "run_id": result.run_id, "started_at": datetime.now(timezone.utc).replace(tzinfo=None),
+            "seconds": result.seconds, "sources": " ".join(s.source_id for s in result.sources),
+            "list_pages": result.list_pages, "documents": len(result.docs), "downloaded": result.downloaded,
+            "not_modified": result.not_modified, "requests_sent": result.requests_sent,
+            "bytes_received": result.bytes_received, "errors": len(result.failures), "reports_loaded": lr.loaded,
+            "interrupted": result.interrupted}], replace=True)
     if build_models:
         transform.build_models(db_path)  # dbt opens the file itself, so after ours is closed
         with warehouse.connect(db_path) as conn:
@@ -705,6 +705,8 @@ def _write_fetch_logs(conn, data_dir: Path) -> None:
     """Every run's fetch log not yet in the warehouse (an interrupted run's too)."""
     import polars as pl
 
+    from pipelines.warehouse.contract import polars_schema
+
     runs = Path(data_dir) / "crawl" / "runs"
     for path in sorted(runs.glob("*.fetch_log.jsonl")):
         marker = path.with_name(path.name.replace(".fetch_log.jsonl", ".loaded"))
@@ -715,20 +717,15 @@ def _write_fetch_logs(conn, data_dir: Path) -> None:
         conn.execute("BEGIN")
         conn.execute("DELETE FROM fetch_log WHERE run_id = ?", [run_id])
         if rows:
-            df = pl.DataFrame(rows, schema=FETCH_LOG_SCHEMA(pl), strict=False).with_columns(
+            # the log holds fetched_at as ISO text: read as text, then parsed
+            schema = {**polars_schema("fetch_log"), "fetched_at": pl.Utf8}
+            df = pl.DataFrame(rows, schema=schema, strict=False).with_columns(
                 pl.col("fetched_at").str.to_datetime(strict=False))
             conn.register("_fetch_log", df.to_arrow())
             conn.execute("INSERT INTO fetch_log BY NAME SELECT * FROM _fetch_log")
             conn.unregister("_fetch_log")
         conn.execute("COMMIT")
         marker.write_text("", encoding="utf-8")
-
-
-def FETCH_LOG_SCHEMA(pl):  # noqa: N802 - a schema, built lazily so importing this module stays light
-    return {"run_id": pl.Utf8, "source_id": pl.Utf8, "url": pl.Utf8, "final_url": pl.Utf8, "method": pl.Utf8,
-            "kind": pl.Utf8, "http_status": pl.Int32, "outcome": pl.Utf8, "etag": pl.Utf8, "last_modified": pl.Utf8,
-            "document_id": pl.Utf8, "bytes": pl.Int64, "error": pl.Utf8, "attempts": pl.Int32,
-            "elapsed_ms": pl.Int64, "fetched_at": pl.Utf8}
 
 
 # ---------------------------------------------------------------- together

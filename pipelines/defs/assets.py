@@ -19,7 +19,7 @@ from dagster_dbt import (DagsterDbtTranslator, DagsterDbtTranslatorSettings, Dbt
 from pipelines import warehouse as warehouse_mod
 from pipelines.crawl.registry import load_registry, resolved, select
 from pipelines.crawl.run import CrawlResult, ParsedCrawl, crawl, load_crawl, parse_crawl
-from pipelines.warehouse import transform
+from pipelines.warehouse import contract, transform
 
 from pipelines.defs.partitions import source_partitions
 from pipelines.defs.resources import CrawlerResource, DataDirResource, WarehouseResource
@@ -99,13 +99,26 @@ def load_manifest() -> dict:
 MANIFEST = load_manifest()
 
 
+def column_schema(table: contract.Table) -> dg.TableSchema:
+    """The table's columns as the contract declares them: type, nullability, allowed values, key."""
+    def constraints(c: contract.Column) -> dg.TableColumnConstraints:
+        return dg.TableColumnConstraints(nullable=not contract.never_null(table, c), unique=table.key == (c.name,),
+                                         other=[f"one of: {', '.join(c.values)}"] if c.values else None)
+
+    return dg.TableSchema(
+        columns=[dg.TableColumn(c.name, c.type, c.description, constraints(c)) for c in table.columns],
+        constraints=dg.TableConstraints(other=[f"key: {', '.join(table.key)}"] if table.key else []))
+
+
 def core_table_specs() -> list[dg.AssetSpec]:
-    """One spec per dbt source of sql/sources.yml, with its description and column docs from there."""
+    """One spec per dbt source of sql/sources.yml (generated from the contract), with its description; the
+    column schema straight from the contract (dbt's would have no constraints)."""
     manifest = MANIFEST
     specs = []
     for uid, props in sorted(manifest["sources"].items()):
         spec = TRANSLATOR.get_asset_spec(manifest, uid, DBT_PROJECT)
         metadata = {k: v for k, v in spec.metadata.items() if not k.startswith("dagster_dbt")}
+        metadata["dagster/column_schema"] = column_schema(contract.TABLES[props["name"]])
         specs.append(dg.AssetSpec(spec.key, group_name="core", description=spec.description, metadata=metadata,
                                   partitions_def=source_partitions, kinds={"duckdb"},
                                   deps=[core__parsed_reports.key]))

@@ -3,6 +3,7 @@
 import dagster as dg
 
 from pipelines.defs.resources import WarehouseResource
+from pipelines.parse.validate import R1_ROWS
 
 # Each rule of report-schema.md as SQL over the long tables: one row per (report, rule, where)
 # that breaks it. Independent of the parser's own validation, so it also catches a report
@@ -14,8 +15,7 @@ WITH w AS (
            max(value) FILTER (WHERE row_key = 'carried_over') AS c,
            max(value) FILTER (WHERE row_key = 'total_handled') AS t,
            max(value) FILTER (WHERE row_key = 'carried_forward') AS f,
-           sum(value) FILTER (WHERE row_key NOT IN ('new_received', 'carried_over', 'total_handled',
-                                                    'carried_forward')) AS outcomes,
+           sum(value) FILTER (WHERE row_key NOT IN (""" + ", ".join(f"'{k}'" for k in R1_ROWS) + """)) AS outcomes,
            count(*) FILTER (WHERE value IS NULL) AS nulls
     FROM request_outcomes GROUP BY ALL
 ), rows AS (

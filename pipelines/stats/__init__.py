@@ -14,8 +14,6 @@ import duckdb
 
 from pipelines.warehouse.transform import mart_names
 
-LEVELS = ("central", "province", "prefecture", "county", "township")
-
 # The headline columns: (SQL expression over a metrics_* mart, column title).
 _PCT = "printf('%.1f%%', 100 * {0})"
 HEADLINE_COLUMNS = [

@@ -13,6 +13,8 @@ from typing import Optional, Sequence
 
 import duckdb
 
+from pipelines.record import STATUSES
+
 WIDTH = 760
 PALETTE = ("#3b6ea8", "#d9822b", "#5a9a55", "#c0504d", "#8064a2", "#4bacc6", "#9b8b3a", "#7f7f7f")
 CHARTS = ("trend", "rates", "province", "refusal", "review", "coverage")
@@ -208,11 +210,10 @@ def render_page(conn: duckdb.DuckDBPyConnection, year: Optional[int] = None) -> 
                 _num(r["other"]), _num(r["pending"]), _num(r["total"]), _pct(r["correction_rate"]),
                 _pct(r["correction_rate_decided"]), r["reports"]) for r in rl])))
 
-    cov = _rows(conn, "SELECT coalesce(year::VARCHAR, '(no year)') AS year, sum(ok)::BIGINT AS ok, "
-                      "sum(inconsistent)::BIGINT AS inconsistent, sum(partial)::BIGINT AS partial, "
-                      "sum(unsupported)::BIGINT AS unsupported, sum(not_a_report)::BIGINT AS not_a_report, "
-                      "sum(failed)::BIGINT AS failed FROM coverage GROUP BY ALL ORDER BY year")
-    parts = ["ok", "inconsistent", "partial", "unsupported", "not_a_report", "failed"]
+    parts = list(STATUSES)  # the coverage mart has a count column per status
+    cov = _rows(conn, "SELECT coalesce(year::VARCHAR, '(no year)') AS year, "
+                      + ", ".join(f"sum({p})::BIGINT AS {p}" for p in parts)
+                      + " FROM coverage GROUP BY ALL ORDER BY year")
     sections.append(("Coverage: reports found and what became of them", "coverage", stacked_chart(
         "coverage", "Reports by year and parse status", [r["year"] for r in cov], parts,
         [[r[p] for p in parts] for r in cov]),

@@ -18,6 +18,7 @@ import polars as pl
 from pipelines.geo import source_regions
 from pipelines.record import STATUSES, Report
 from pipelines.settings import warehouse_path
+from pipelines.warehouse.contract import polars_schema
 from pipelines.warehouse.frames import (REPORT_TABLES, SCHEMAS, DocumentInfo, copy_row, documents_frame,
                                         frames, report_id)
 
@@ -281,7 +282,15 @@ def upsert_documents(conn: duckdb.DuckDBPyConnection, docs: list[DocumentInfo]) 
 
 def upsert_sources(conn: duckdb.DuckDBPyConnection, sources: list[dict]) -> None:
     if sources:
-        df = pl.DataFrame(sources, schema={"source_id": pl.Utf8, "name": pl.Utf8, "start_url": pl.Utf8,
-                                           "adcode": pl.Utf8, "admin_level": pl.Utf8})
-        _insert(conn, "sources", df, replace=True)
+        insert_rows(conn, "sources", sources, replace=True)
+
+
+def insert_rows(conn: duckdb.DuckDBPyConnection, table: str, rows: list[dict], replace: bool = False) -> None:
+    """Rows given as dicts, typed by the contract and inserted by column name (a column not given is NULL;
+    one the contract does not know is an error). `replace`: through the table's primary key."""
+    schema = polars_schema(table)
+    unknown = {c for row in rows for c in row} - schema.keys()
+    if unknown:
+        raise ValueError(f"{table} has no column {', '.join(sorted(unknown))}")
+    _insert(conn, table, pl.DataFrame(rows, schema=schema), replace=replace)
 

@@ -11,28 +11,12 @@ import polars as pl
 
 from pipelines.geo import resolve as resolve_division
 from pipelines.record import APPLICANTS, OUTCOMES, Report, _active_json, _nums
+from pipelines.warehouse.contract import polars_schema
 
+# The tables a load writes, typed as the contract declares them (pipelines/warehouse/contract.py).
 SCHEMAS: dict[str, dict[str, pl.DataType]] = {
-    "documents": {"document_id": pl.Utf8, "url": pl.Utf8, "source_id": pl.Utf8, "fetched_at": pl.Datetime("us"),
-                  "http_status": pl.Int32, "content_type": pl.Utf8, "bytes": pl.Int64, "storage_path": pl.Utf8},
-    "reports": {"report_id": pl.Utf8, "document_id": pl.Utf8, "url": pl.Utf8, "source_id": pl.Utf8,
-                "issuer": pl.Utf8, "year": pl.Int32, "format_version": pl.Utf8, "scope": pl.Utf8,
-                "parse_status": pl.Utf8, "adcode": pl.Utf8, "province": pl.Utf8, "prefecture": pl.Utf8,
-                "county": pl.Utf8, "admin_level": pl.Utf8, "body_kind": pl.Utf8, "n_findings": pl.Int32,
-                "loaded_at": pl.Datetime("us"), "read_by_ocr": pl.Boolean},
-    "report_documents": {"report_id": pl.Utf8, "document_id": pl.Utf8, "url": pl.Utf8, "parse_status": pl.Utf8,
-                         "numbers_hash": pl.Utf8},
-    "active_disclosure": {"report_id": pl.Utf8, "item": pl.Utf8, "metric": pl.Utf8, "value": pl.Float64,
-                          "loaded_at": pl.Datetime("us")},
-    "request_outcomes": {"report_id": pl.Utf8, "row_key": pl.Utf8, "applicant": pl.Utf8, "value": pl.Int64,
-                         "loaded_at": pl.Datetime("us")},
-    "review_litigation": {"report_id": pl.Utf8, "proceeding": pl.Utf8, "outcome": pl.Utf8, "value": pl.Int64,
-                          "loaded_at": pl.Datetime("us")},
-    "findings": {"report_id": pl.Utf8, "document_id": pl.Utf8, "url": pl.Utf8, "stage": pl.Utf8, "rule": pl.Utf8,
-                 "severity": pl.Utf8, "detail": pl.Utf8, "cells": pl.List(pl.Utf8), "loaded_at": pl.Datetime("us")},
-    "report_sections": {"report_id": pl.Utf8, "section": pl.Int32, "text": pl.Utf8, "loaded_at": pl.Datetime("us")},
-    "report_extra": {"report_id": pl.Utf8, "key": pl.Utf8, "value": pl.Utf8, "loaded_at": pl.Datetime("us")},
-}
+    t: polars_schema(t) for t in ("documents", "reports", "report_documents", "active_disclosure", "request_outcomes",
+                                  "review_litigation", "findings", "report_sections", "report_extra")}
 # Per-report tables: a re-load deletes a report's rows from these and inserts the new ones. Every row
 # carries its batch's `loaded_at`, which finds a report's old rows without scanning whole tables.
 REPORT_TABLES = ("reports", "active_disclosure", "request_outcomes", "review_litigation",
