@@ -1,4 +1,4 @@
-{#- The metrics of domain.md §4, declared once: report_metrics computes each per report with
+{#- The metrics of docs/formats.md §5, declared once: report_metrics computes each per report with
     ratio(), metrics_grouped over groups of reports with summed_ratio(). -#}
 
 {#- (name, numerator, denominator) over the count columns of report_metrics. -#}
@@ -39,7 +39,7 @@
     ]) }}
 {% endmacro %}
 
-{#- The row keys of table 3 (report-schema.md) as stg_request_totals pivots them: the 总计 cell of each. -#}
+{#- The row keys of table 3 (docs/formats.md §3.2) as stg_request_totals pivots them: the 总计 cell of each. -#}
 {% macro request_row_keys() %}
     {{ return([
         "new_received", "carried_over", "granted", "partially_granted",

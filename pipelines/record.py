@@ -1,4 +1,4 @@
-"""The canonical record of one parsed annual report (spec: report-schema.md).
+"""The canonical record of one parsed annual report (docs/record.md).
 
 This is the one model every stage speaks: the parser returns it, `zfxxgk parse --json`
 prints it, and the warehouse frames are derived from it. Key order in the JSON form is

@@ -2,7 +2,7 @@
 
 Used by the round-trip tests, the parse benchmark and the demo portal. Everything is
 deterministic given a seed: `random_report(seed)` draws a record that satisfies every
-consistency rule of report-schema.md, `render(report, layout, seed)` prints it as a
+consistency rule of docs/formats.md §4, `render(report, layout, seed)` prints it as a
 document (str) in one of `LAYOUTS`:
 
 - "tab":       tab-separated text dump with merged-cell artefacts (seeds 000, 003)

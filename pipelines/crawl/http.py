@@ -25,7 +25,7 @@ USER_AGENT = (f"zfxxgk/0.1 (+{PROJECT_URL}; research crawler for government info
               "annual reports; honours robots.txt, one request per host per second)")
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
-CHALLENGE_STATUSES = {412, 521}  # 瑞数 WAF / cookie challenges (domain.md §3)
+CHALLENGE_STATUSES = {412, 521}  # 瑞数 WAF / cookie challenges (docs/design.md §4)
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 
 # outcomes
