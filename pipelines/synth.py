@@ -24,7 +24,7 @@ import random
 import re
 from typing import Optional
 
-from pipelines.record import (APPLICANTS, OTHER_SUBROWS, OTHER_TOTAL, OUTCOME_ROWS, PROCEEDINGS, REQUEST_ROWS,
+from pipelines.record import (OTHER_SUBROWS, OTHER_TOTAL, OUTCOME_ROWS, PROCEEDINGS, REQUEST_ROWS,
                               Active, DocCounts, Report)
 
 LAYOUTS = ("tab", "pipe", "cells", "markdown", "html", "digits", "pdf", "oneline", "mdfrag", "page")
