@@ -1,6 +1,7 @@
 """Random valid report records and their rendering into the layouts portals publish.
 
-Used by the round-trip tests, the parse benchmark and the demo portal. Everything is
+Test and benchmark support, outside the shipped package: the round-trip and fuzz tests, the layout,
+parse, load and end-to-end benchmarks. Everything is
 deterministic given a seed: `random_report(seed)` draws a record that satisfies every
 consistency rule of docs/formats.md §4, `render(report, layout, seed)` prints it as a
 document (str) in one of `LAYOUTS`:
