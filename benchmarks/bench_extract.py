@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_extract.py [--docx 60] [--pdf 12] [--rounds 3]
 
-Renders N synthetic reports (pipelines.synth.random_report, 2021 format, seeds 0..N-1) as
+Renders N synthetic reports (tests.support.synth.random_report, 2021 format, seeds 0..N-1) as
 DOCX with real merged cells (tests/fixtures/extract/render.py), and the first M of them as
 PDF through LibreOffice (conversion time is not measured). Then, file by file from disk,
 times `extract` (bytes -> rows) and `parse_document` (extract + parser) on each corpus.
@@ -23,7 +23,7 @@ import pdfplumber  # noqa: E402
 from pipelines.extract import extract  # noqa: E402
 from pipelines.extract.doc import libreoffice_convert  # noqa: E402
 from pipelines.parse import parse_document  # noqa: E402
-from pipelines.synth import random_report  # noqa: E402
+from tests.support.synth import random_report  # noqa: E402
 from tests.fixtures.extract.render import report_blocks, to_docx  # noqa: E402
 
 

@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/bench_layouts.py [--seeds 0:500] [--layouts oneline,digits,pdf,...]
 
 For each seed and both formats (2021, 2019) a random record that satisfies every rule
-(pipelines.synth) is rendered in each layout and parsed back. Prints, per layout, the share of numbers
+(tests/support/synth.py) is rendered in each layout and parsed back. Prints, per layout, the share of numbers
 read exactly, the documents by status, and every document with a wrong number (a value that differs
 from the record): the parser may leave a number null with a finding, never give a wrong one.
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pipelines.parse import parse_document  # noqa: E402
-from pipelines.synth import LAYOUTS, file_name, random_report, render  # noqa: E402
+from tests.support.synth import LAYOUTS, file_name, random_report, render  # noqa: E402
 
 TABLES = ("active", "requests", "review_litigation")
 

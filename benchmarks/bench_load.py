@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_load.py [--reports 200000] [--batch 500] [--db PATH]
 
-Records are `pipelines.synth.random_report` (valid, 2019 and 2021 formats) with a generated issuer and
+Records are `tests.support.synth.random_report` (valid, 2019 and 2021 formats) with a generated issuer and
 year and six short sections, so no file is read or parsed: only `warehouse.load_reports` is timed,
 one transaction per batch, like `zfxxgk load`. ~3 % of the documents are reposts of a report loaded
 up to a few batches before (a second copy: the replace path). Prints the per-document load time over
@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipelines import warehouse  # noqa: E402
-from pipelines.synth import random_report  # noqa: E402
+from tests.support.synth import random_report  # noqa: E402
 from pipelines.warehouse.frames import DocumentInfo  # noqa: E402
 
 P_REPOST = 0.03

@@ -3,7 +3,7 @@ the same files.
 
     .venv/bin/python benchmarks/bench_parse.py [--reports 1000] [--rounds 3]
 
-Writes N synthetic portal pages (pipelines.synth `page` layout, seeds 0..N-1: the report's HTML
+Writes N synthetic portal pages (tests/support/synth.py `page` layout, seeds 0..N-1: the report's HTML
 with Word markup or plain cells, inside site chrome — menus, search, scripts, related links,
 footer — with label variants: notes, full/half width, spaces inside labels, a misread
 character) to a temp directory, every other page in GBK (as TRS sites serve them), the rest in
@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import lxml.html  # noqa: E402
 
 from pipelines.parse import parse_path  # noqa: E402
-from pipelines.synth import random_report, render  # noqa: E402
+from tests.support.synth import random_report, render  # noqa: E402
 
 
 def write_corpus(folder: Path, n: int) -> list[Path]:

@@ -4,8 +4,8 @@
 
 Each portal is one real division of data/divisions.csv (a county or a prefecture); its bodies (the
 government office and departments) publish one report a year, 2019–2025 (2019 format for 2019 and
-2020). Records come from `pipelines.synth.random_report` (valid: R1–R4 hold) with the portal's issuer
-and year, printed by `pipelines.synth.render` in a layout drawn per document (half HTML pages, the rest
+2020). Records come from `tests.support.synth.random_report` (valid: R1–R4 hold) with the portal's issuer
+and year, printed by `tests.support.synth.render` in a layout drawn per document (half HTML pages, the rest
 the text layouts: tab, pipe, cells, markdown, digits, pdf-to-text). The usual noise, drawn per document:
 
 - ~3 % non-reports: notices about the reports (关于做好…年度报告工作的通知), which must end `not_a_report`;
@@ -31,7 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pipelines.settings import PROJECT_ROOT  # noqa: E402
-from pipelines.synth import file_name, mutate, random_report, render  # noqa: E402
+from tests.support.synth import file_name, mutate, random_report, render  # noqa: E402
 
 YEARS = (2019, 2020, 2021, 2022, 2023, 2024, 2025)
 BODIES = ("人民政府办公室", "教育局", "公安局", "财政局", "人力资源和社会保障局", "自然资源局", "生态环境局",

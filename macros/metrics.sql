@@ -1,4 +1,4 @@
-{#- The metrics of domain.md §4, declared once: report_metrics computes each per report with
+{#- The metrics of docs/formats.md §5, declared once: report_metrics computes each per report with
     ratio(), metrics_grouped over groups of reports with summed_ratio(). -#}
 
 {#- (name, numerator, denominator) over the count columns of report_metrics. -#}

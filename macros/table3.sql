@@ -1,7 +1,7 @@
 {#- GENERATED from pipelines/record.py (TABLE3_ROWS) by `python -m pipelines.warehouse.generate`: do not
     edit (tests/test_contract.py checks it is current). Table 3's rows, for the SQL models. -#}
 
-{#- The row keys of table 3 (report-schema.md) as stg_request_totals pivots them: the 总计 cell of each. -#}
+{#- The row keys of table 3 (docs/formats.md §3.2) as stg_request_totals pivots them: the 总计 cell of each. -#}
 {% macro request_row_keys() %}
     {{ return([
         "new_received",

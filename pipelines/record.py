@@ -1,4 +1,4 @@
-"""The canonical record of one parsed annual report (spec: report-schema.md).
+"""The canonical record of one parsed annual report (docs/record.md).
 
 This is the one model every stage speaks: the parser returns it, `zfxxgk parse --json`
 prints it, and the warehouse frames are derived from it. Key order in the JSON form is
@@ -55,7 +55,7 @@ TABLE3_ROWS: tuple[tuple[str, str, Optional[str], Optional[str]], ...] = (
     ("total_handled", _OUT, "（七）总计", None),
     ("carried_forward", "四、结转下年度继续办理", None, None),
 )
-# The 25 row keys of report-schema.md, in the format's order (the 2021 format: other_total is not one).
+# The 25 row keys of docs/formats.md §3.2, in the format's order (the 2021 format: other_total is not one).
 REQUEST_ROWS = tuple(k for k, *_ in TABLE3_ROWS if k != OTHER_TOTAL)
 OUTCOME_ROWS = REQUEST_ROWS[REQUEST_ROWS.index("granted"):REQUEST_ROWS.index("other_other") + 1]
 # The rows of each printed group with sub-rows (（三）–（六）), by the key's prefix: denied, unavailable,

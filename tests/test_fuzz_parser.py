@@ -1,5 +1,5 @@
 """The parser fuzzed: arbitrary bytes, report-like token soup, and real layouts (the bundled samples and
-every `pipelines.synth` layout) mutated at random. Properties, for every input:
+every `tests.support.synth` layout) mutated at random. Properties, for every input:
 
 - `parse_document` returns a report (never raises);
 - it returns within a time limit per document (no hang);
@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from pipelines.parse import parse_document
 from pipelines.record import STATUSES
 from pipelines.settings import SAMPLES_DIR
-from pipelines.synth import LAYOUTS, file_name, random_report, render
+from tests.support.synth import LAYOUTS, file_name, random_report, render
 
 SECONDS_PER_DOCUMENT = 10.0  # generous on a busy 2-core machine; a parse takes milliseconds
 FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],

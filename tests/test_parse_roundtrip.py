@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipelines.parse import parse_document
-from pipelines.synth import LAYOUTS, MUTATIONS, RUN_TOGETHER, file_name, mutate, random_report, render
+from tests.support.synth import LAYOUTS, MUTATIONS, RUN_TOGETHER, file_name, mutate, random_report, render
 
 KEYS = ("issuer", "year", "active", "requests", "review_litigation", "format_version", "scope")
 EXACT = [layout for layout in LAYOUTS if layout not in RUN_TOGETHER]

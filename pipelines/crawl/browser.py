@@ -14,7 +14,7 @@ import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
-from typing import Optional, Protocol
+from typing import Any, Optional, Protocol
 from urllib.parse import urlsplit
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -77,8 +77,8 @@ class BrowserSession:
 
     def __init__(self, timeout: float = 30.0):
         self.timeout = timeout
-        self._pw = None
-        self._ctx = None
+        self._pw: Any = None  # playwright's objects, imported lazily
+        self._ctx: Any = None
         self._profile: Optional[str] = None
         self._job: Optional[_Job] = None
 

@@ -25,7 +25,7 @@ USER_AGENT = (f"zfxxgk/0.1 (+{PROJECT_URL}; research crawler for government info
               "annual reports; honours robots.txt, one request per host per second)")
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
-CHALLENGE_STATUSES = {412, 521}  # 瑞数 WAF / cookie challenges (domain.md §3)
+CHALLENGE_STATUSES = {412, 521}  # 瑞数 WAF / cookie challenges (docs/design.md §4)
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 
 # outcomes
@@ -226,7 +226,7 @@ class Fetcher:
         res.elapsed = time.monotonic() - t0
         return res
 
-    def _fetch_once(self, url: str, method: str, data: Optional[dict], cond: Optional[dict],
+    def _fetch_once(self, url: str, method: str, data: Optional[dict | bytes], cond: Optional[dict],
                     check_robots: bool = True) -> FetchResult:
         cfg = self.config
         res = FetchResult(url=url, method=method)
@@ -260,7 +260,7 @@ class Fetcher:
             res.final_url = current
             return res
 
-    def _attempts(self, res: FetchResult, url: str, method: str, data: Optional[dict],
+    def _attempts(self, res: FetchResult, url: str, method: str, data: Optional[dict | bytes],
                   cond: Optional[dict]) -> None:
         """One URL (no redirect following): the retry loop. Fills `res`."""
         cfg = self.config
@@ -305,7 +305,7 @@ class Fetcher:
                 time.sleep(wait)
         res.error = (res.error or "") + f" (after {res.attempts} attempts)"
 
-    def _send(self, res: FetchResult, url: str, method: str, data: Optional[dict], headers: dict) -> None:
+    def _send(self, res: FetchResult, url: str, method: str, data: Optional[dict | bytes], headers: dict) -> None:
         cfg = self.config
         resp = self._session().request(method, url, data=data, headers=headers, allow_redirects=False,
                                        stream=True, timeout=(cfg.connect_timeout, cfg.read_timeout))

@@ -2,7 +2,8 @@
 
 Columns: source_id, name, start_urls (space-separated), adcode (6-digit or empty), admin_level,
 reachable_here (true/false: whether this machine can reach it; only the bundled demo can),
-url_origin (where the URL comes from: domain.md, or the documented pattern it was built from),
+url_origin (where the URL comes from: `domain.md`, the domain notes the project started from (not
+shipped; docs/formats.md holds what it reads), `pattern …` built from a documented URL pattern, or `bundled`),
 hints, notes, render (the browser fallback: never | auto | always; empty = never — see README, Crawl). `zfxxgk run` crawls the reachable sources unless told otherwise, so tests and CI
 never touch the real portals.
 """

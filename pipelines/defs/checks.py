@@ -5,7 +5,7 @@ import dagster as dg
 from pipelines.defs.resources import WarehouseResource
 from pipelines.parse.validate import R1_ROWS
 
-# Each rule of report-schema.md as SQL over the long tables: one row per (report, rule, where)
+# Each rule of docs/formats.md §4 as SQL over the long tables: one row per (report, rule, where)
 # that breaks it. Independent of the parser's own validation, so it also catches a report
 # that was loaded `ok` with numbers that do not add up (a silent error).
 RULE_VIOLATIONS_SQL = """

@@ -12,7 +12,7 @@ CRAWL_TAGS = {"zfxxgk/kind": "crawl", "dagster/max_retries": "2", "dagster/retry
 
 # Three sequential steps: a process per step would only cost time, so runs default to the in-process
 # executor; run config can still choose `multiprocess` (a test does, to show the steps are process-safe).
-IN_PROCESS = {"execution": {"config": {"in_process": {}}}}
+IN_PROCESS: dict = {"execution": {"config": {"in_process": {}}}}
 
 crawl_source = dg.define_asset_job(
     "crawl_source", selection=dg.AssetSelection.assets(*SOURCE_ASSETS) - dg.AssetSelection.checks(*DBT_SOURCE_CHECKS),

@@ -30,7 +30,7 @@ import time
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
-from statistics import mean, median
+from statistics import mean
 from typing import Iterable, Iterator, Optional, Sequence
 
 from pipelines.extract import ExtractError, Extracted

@@ -1,4 +1,4 @@
-"""The format's consistency rules (report-schema.md), as findings that name the cells.
+"""The format's consistency rules (docs/formats.md §4), as findings that name the cells.
 
 R1  new_received + carried_over = total_handled + carried_forward   (per column)
 R2  each table-3 row: 总计 = sum of the six applicant columns

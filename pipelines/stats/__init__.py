@@ -33,7 +33,8 @@ def _select(keys: list[str]) -> str:
 
 def _where(year: Optional[int], province: Optional[str], level: Optional[str],
            has_province: bool, has_level: bool) -> tuple[str, list]:
-    conds, params = [], []
+    conds: list[str] = []
+    params: list = []
     if year is not None:
         conds.append("year = ?")
         params.append(year)

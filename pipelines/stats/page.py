@@ -44,7 +44,7 @@ def _svg(name: str, height: int, body: list[str], title: str) -> str:
 
 
 def _empty(name: str, title: str) -> str:
-    return _svg(name, 40, [f'<text x="10" y="25" class="empty">no data yet</text>'], title)
+    return _svg(name, 40, ['<text x="10" y="25" class="empty">no data yet</text>'], title)
 
 
 def bar_chart(name: str, title: str, labels: Sequence[str], values: Sequence[Optional[float]],

@@ -69,7 +69,7 @@ def _report_id(description: str = _REPORT) -> Column:
     return Column("report_id", "VARCHAR", description, nullable=False, references="reports")
 
 
-# The format's own arithmetic (R1–R4 of report-schema.md) over the reports marked ok. Severity warn:
+# The format's own arithmetic (R1–R4, docs/formats.md §4) over the reports marked ok. Severity warn:
 # a parser slip shows, the statistics still build.
 _TABLE3_TESTS = (
     {"balances": {"name": "request_outcomes_balance_r1", "config": {"severity": "warn"}}},
@@ -154,7 +154,7 @@ TABLES: dict[str, Table] = {t.name: t for t in (
     ), key=("report_id", "item", "metric")),
     Table("request_outcomes", "One cell of table 3 (row_key × applicant); value BIGINT, NULL when blank or unread.", (
         _report_id(),
-        _col("row_key", "VARCHAR", "The row: the 25 keys of report-schema.md, plus other_total (the 2019 "
+        _col("row_key", "VARCHAR", "The row: the 25 keys of docs/formats.md §3.2, plus other_total (the 2019 "
                                    "format's single 其他处理 row).", values=(*REQUEST_ROWS, OTHER_TOTAL)),
         _col("applicant", "VARCHAR", "The column: natural_person … other_org, total.", values=APPLICANTS),
         _col("value", "BIGINT", "The count printed; NULL when blank, unread or fractional (see findings)."),
@@ -318,7 +318,7 @@ def table3_macros() -> str:
 {{#- GENERATED from pipelines/record.py (TABLE3_ROWS) by `python -m pipelines.warehouse.generate`: do not
     edit (tests/test_contract.py checks it is current). Table 3's rows, for the SQL models. -#}}
 
-{{#- The row keys of table 3 (report-schema.md) as stg_request_totals pivots them: the 总计 cell of each. -#}}
+{{#- The row keys of table 3 (docs/formats.md §3.2) as stg_request_totals pivots them: the 总计 cell of each. -#}}
 {{% macro request_row_keys() %}}
     {{{{ return([
 {keys},
@@ -356,7 +356,7 @@ def stg_request_totals_yml() -> str:
     counts = [*REQUEST_ROWS, OTHER_TOTAL, *REQUEST_GROUPS, "new_received_natural_person", "new_received_legal_person"]
     model = {"name": "stg_request_totals",
              "description": "One row per report with table 3 read, table 3 wide: the 总计 (total) cell of every row "
-                            "(report-schema.md row keys), the row groups, and the applicant split of new requests. "
+                            "(docs/formats.md §3.2 row keys), the row groups, and the applicant split of new requests. "
                             "A sum is NULL when one of its cells is NULL or missing (no silent zero).",
              "columns": [report_id, *({"name": c, "data_type": "BIGINT", "description": doc(c)} for c in counts)]}
     header = ("# GENERATED from pipelines/record.py (TABLE3_ROWS) by `python -m pipelines.warehouse.generate`: "

@@ -1,4 +1,4 @@
--- 001: the core tables of spec/warehouse.md (a public interface: extend, never rename).
+-- 001: the core tables of docs/warehouse.md §2 (a public interface: extend, never rename).
 
 CREATE TABLE sources (
     source_id   VARCHAR PRIMARY KEY,
@@ -57,7 +57,7 @@ CREATE TABLE active_disclosure (
 
 CREATE TABLE request_outcomes (
     report_id VARCHAR,
-    row_key   VARCHAR,   -- the 25 keys of report-schema.md, plus other_total (2019 format)
+    row_key   VARCHAR,   -- the 25 keys of docs/formats.md §3.2, plus other_total (2019 format)
     applicant VARCHAR,   -- natural_person … other_org, total
     value     BIGINT,
     PRIMARY KEY (report_id, row_key, applicant)

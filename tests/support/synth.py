@@ -1,8 +1,9 @@
 """Random valid report records and their rendering into the layouts portals publish.
 
-Used by the round-trip tests, the parse benchmark and the demo portal. Everything is
+Test and benchmark support, outside the shipped package: the round-trip and fuzz tests, the layout,
+parse, load and end-to-end benchmarks. Everything is
 deterministic given a seed: `random_report(seed)` draws a record that satisfies every
-consistency rule of report-schema.md, `render(report, layout, seed)` prints it as a
+consistency rule of docs/formats.md §4, `render(report, layout, seed)` prints it as a
 document (str) in one of `LAYOUTS`:
 
 - "tab":       tab-separated text dump with merged-cell artefacts (seeds 000, 003)
@@ -24,7 +25,7 @@ import random
 import re
 from typing import Optional
 
-from pipelines.record import (APPLICANTS, OTHER_SUBROWS, OTHER_TOTAL, OUTCOME_ROWS, PROCEEDINGS, REQUEST_ROWS,
+from pipelines.record import (OTHER_SUBROWS, OTHER_TOTAL, OUTCOME_ROWS, PROCEEDINGS, REQUEST_ROWS,
                               TABLE3_ROWS, Active, DocCounts, Report)
 
 LAYOUTS = ("tab", "pipe", "cells", "markdown", "html", "digits", "pdf", "oneline", "mdfrag", "page")
