@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import Iterable, Optional, TextIO
 from urllib.parse import urlsplit
 
+from pipelines import rules
 from pipelines.crawl.discover import (Link, attachment_name, column_prefix, discover_list, hanweb_record_urls,
                                       hanweb_records, is_attachment, is_js_shell, page_text, parse_detail)
 from pipelines.crawl.http import NOT_MODIFIED, OK, FetchConfig, Fetcher, FetchResult, HostScope
 from pipelines.crawl.store import CrawlState, RawStore, RunLog, atomic_write, read_jsonl, write_source_result
-from pipelines import rules
 from pipelines.record import Report
 
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
+from pipelines import rules
 from pipelines.parse.cells import Row, normalize, text_to_rows
 from pipelines.parse.metadata import (detect_scope, find_title, notice_title, period_year, signature_counts,
                                       signatures_found)
 from pipelines.parse.tables import find_sections, find_sections_in_text, read_tables, row_text
 from pipelines.parse.validate import validate
-from pipelines import rules
 from pipelines.record import Finding, Report, finding
 
 SECTION_NAMES = {"1": "总体情况", "2": "主动公开政府信息情况", "3": "收到和处理政府信息公开申请情况",
