@@ -152,9 +152,10 @@ def test_the_warehouse_check_finds_what_breaks_the_declared_rules(db_path):
 
 # ---------------------------------------------------------------- a crawl's errors, one definition
 def test_errors_are_counted_one_way(tmp_path, monkeypatch):
-    """The crawl summary, crawl_runs.errors, each source's result and the Dagster metadata count the
-    failures of severity error (crawl_errors): on the demo portal with one list page answering 404,
-    one error; its two links robots.txt disallows are failures (warnings), not errors."""
+    """The crawl summary, crawl_runs.errors and each source's result count the failures of severity
+    error (crawl_errors; the Dagster asset's metadata counts the same result.errors, read in
+    tests/test_crawl_js.py): on the demo portal with one list page answering 404, one error; the
+    links robots.txt disallows are failures (warnings), not errors."""
     from pipelines.crawl.demo_server import Fault, demo_start_urls, serve_demo_portal
     from pipelines.crawl.run import CrawlConfig, CrawlResult, crawl_and_load, crawl_errors
     from pipelines.crawl.store import read_source_result
