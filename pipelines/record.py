@@ -10,6 +10,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Optional
 
+from pipelines import rules
+from pipelines.rules import SEVERITIES, Rule
+
 Number = Optional[float]  # int in practice; the fee may be fractional; None = blank / unread
 
 APPLICANTS = (
@@ -76,8 +79,6 @@ ACTIVE_METRICS = (*DOC_METRICS, "decisions", "amount")
 FORMAT_VERSIONS = ("2021", "2019", "legacy")
 SCOPES = ("self", "jurisdiction")
 STATUSES = ("ok", "inconsistent", "partial", "unsupported", "not_a_report", "failed")
-STAGES = ("crawl", "extract", "parse", "validate", "load")
-SEVERITIES = ("error", "warning", "info")  # info: how a document was read (e.g. by OCR), no fault
 
 
 @dataclass
@@ -91,7 +92,10 @@ class Finding:
     cells: list[str] = field(default_factory=list)  # e.g. "requests.total_handled.natural_person"
 
     def __post_init__(self) -> None:
-        assert self.stage in STAGES, self.stage
+        # every code is declared in the catalogue, with the stage that emits it: a typo fails here
+        if rules.get(self.rule).stage != self.stage:
+            raise ValueError(f"finding {self.rule!r} is emitted by stage {rules.get(self.rule).stage!r}, "
+                             f"not {self.stage!r} (pipelines/rules.py)")
         assert self.severity in SEVERITIES, self.severity
 
     def to_json(self) -> dict[str, Any]:
@@ -104,6 +108,11 @@ class Finding:
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> "Finding":
         return cls(d["stage"], d["rule"], d["severity"], d["detail"], list(d.get("cells", [])))
+
+
+def finding(rule: Rule, detail: str, cells: Optional[list[str]] = None, severity: Optional[str] = None) -> Finding:
+    """A finding of a catalogue rule: its stage, and its severity unless `severity` says otherwise."""
+    return Finding(rule.stage, rule.code, severity or rule.severity, detail, list(cells or []))
 
 
 @dataclass
@@ -156,8 +165,8 @@ class Report:
     sections: dict[str, str] = field(default_factory=dict)  # "1".."6" -> section text
     extra: dict[str, Any] = field(default_factory=dict)  # cells with no 2021 counterpart (2019 format)
 
-    def add(self, stage: str, rule: str, severity: str, detail: str, cells: list[str] | None = None) -> None:
-        self.findings.append(Finding(stage, rule, severity, detail, list(cells or [])))
+    def add(self, rule: Rule, detail: str, cells: list[str] | None = None, severity: Optional[str] = None) -> None:
+        self.findings.append(finding(rule, detail, cells, severity))
 
     def to_json(self) -> dict[str, Any]:
         return {

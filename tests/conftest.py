@@ -51,7 +51,8 @@ LANES = {
     # 127.0.0.1, converters and OCR engines, the CLI as a subprocess, headless Chromium
     "integration": ("test_warehouse", "test_dbt", "test_stats_models", "test_stats_page", "test_site", "test_cli",
                     "test_crawl_http", "test_crawl_discover", "test_crawl_demo", "test_crawl_js",
-                    "test_hostile_inputs", "test_parse_converters", "test_ocr", "test_contract"),
+                    "test_hostile_inputs", "test_parse_converters", "test_ocr", "test_contract",
+                    "test_rules"),
     # whole jobs: Dagster runs and its UI, Celery workers, kill -9 of loads and crawls
     "e2e": ("test_dagster", "test_dagster_parallel", "test_dagster_ui", "test_celery", "test_faults_crawl",
             "test_faults_load"),

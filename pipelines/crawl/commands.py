@@ -67,7 +67,7 @@ def _paths(args) -> tuple[Path, Path]:
 
 def _finish(summary) -> int:
     print(summary.text())
-    return 1 if summary.interrupted or any(f["severity"] == "error" for f in summary.failures) else 0
+    return 1 if summary.interrupted or summary.errors else 0
 
 
 def cmd_crawl(args) -> int:

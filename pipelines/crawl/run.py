@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Iterable, Optional, TextIO
 from urllib.parse import urlsplit
 
+from pipelines import rules
 from pipelines.crawl.discover import (Link, attachment_name, column_prefix, discover_list, hanweb_record_urls,
                                       hanweb_records, is_attachment, is_js_shell, page_text, parse_detail)
 from pipelines.crawl.http import NOT_MODIFIED, OK, FetchConfig, Fetcher, FetchResult, HostScope
@@ -134,6 +135,17 @@ class CrawlResult:
     render_launches: int = 0           # browsers started (one per crawl thread that renders)
     list_incomplete: list = field(default_factory=list)  # source_id, url, declared, linked
 
+    @property
+    def errors(self) -> list[dict]:
+        return crawl_errors(self.failures)
+
+
+def crawl_errors(failures: Iterable[dict]) -> list[dict]:
+    """The crawl's errors: its failures of severity error. A robots.txt refusal, a page cap or a list
+    left short is a warning, not an error. The one definition behind every `errors` figure: the crawl
+    summary, crawl_runs.errors, each source's result and the Dagster asset's metadata."""
+    return [f for f in failures if f["severity"] == "error"]
+
 
 class Interrupted(Exception):
     pass
@@ -219,13 +231,12 @@ class _Crawler:
                         "fetched_at": res.fetched_at.isoformat()})
 
     def _fail(self, source_id: str, url: str, outcome: str, status: Optional[int], error: str,
-              sha: Optional[str] = None, severity: str = "error") -> None:
+              sha: Optional[str] = None) -> None:
+        failure = {"source_id": source_id, "url": url, "outcome": outcome, "http_status": status, "error": error,
+                   "document_id": sha, "severity": rules.for_fetch_outcome(outcome).severity}
         with self.lock:
-            self.result.failures.append({"source_id": source_id, "url": url, "outcome": outcome,
-                                         "http_status": status, "error": error, "document_id": sha,
-                                         "severity": severity})
-            self.result.per_source[source_id]["errors"] += 1
-        self.progress.add("errors")
+            self.result.failures.append(failure)
+        self.progress.add("errors", len(crawl_errors([failure])))
 
     def claim(self, url: str) -> bool:
         with self.lock:
@@ -274,8 +285,7 @@ class _Crawler:
             if method == "GET":
                 self.state.update(url, error=f"{res.outcome}: {res.error}", checked_at=res.fetched_at.isoformat())
             if record_failure:
-                self._fail(source.source_id, url, res.outcome, res.status, res.error or res.outcome, sha,
-                           severity="warning" if res.outcome == "robots_disallowed" else "error")
+                self._fail(source.source_id, url, res.outcome, res.status, res.error or res.outcome, sha)
         self._log(res, kind, source.source_id, sha)
         return res, sha, data, changed
 
@@ -311,7 +321,7 @@ class _Crawler:
                                                  "cap": cfg.max_pages_per_column, "left": len(queue)})
                 self._fail(source.source_id, start_url, "page_cap", None,
                            f"page cap of {cfg.max_pages_per_column} list pages reached; {len(queue)} pages "
-                           "not crawled", severity="warning")
+                           "not crawled")
                 self.progress.queued(host, -len(queue), cfg.min_interval)
                 break
             url, depth = queue.popleft()
@@ -413,7 +423,7 @@ class _Crawler:
         why = browser.unavailable()
         if why:
             self._fail(source.source_id, group.first_url, "render_unavailable", None,
-                       f"the list needs the browser fallback (render: {source.render}) but {why}", severity="warning")
+                       f"the list needs the browser fallback (render: {source.render}) but {why}")
             return
         session = getattr(self._browsers, "session", None)
         if session is None:
@@ -449,7 +459,7 @@ class _Crawler:
             self.result.list_incomplete.append({"source_id": source.source_id, "url": group.first_url,
                                                 "declared": exp, "linked": linked})
         self._fail(source.source_id, group.first_url, "list_incomplete", None,
-                   f"{what} ({tried}): reports behind it are not crawled", severity="warning")
+                   f"{what} ({tried}): reports behind it are not crawled")
 
     def _count_page(self, source: Source) -> None:
         with self.lock:
@@ -634,7 +644,7 @@ def parse_crawl(result: CrawlResult, force: bool = False) -> ParsedCrawl:
                 if issuer and year:
                     report.issuer = report.issuer or issuer
                     report.year = report.year or year
-                    report.add("parse", "M-title-from-page", "warning",
+                    report.add(rules.M_TITLE_FROM_PAGE,
                                f"issuer and year taken from the title of the page that links this attachment: "
                                f"{doc.title} ({doc.page_url})")
         out.items.append((report, info))
@@ -664,7 +674,7 @@ def load_crawl(parsed: ParsedCrawl, db_path: Optional[Path] = None, build_models
             "seconds": result.seconds, "sources": " ".join(s.source_id for s in result.sources),
             "list_pages": result.list_pages, "documents": len(result.docs), "downloaded": result.downloaded,
             "not_modified": result.not_modified, "requests_sent": result.requests_sent,
-            "bytes_received": result.bytes_received, "errors": len(result.failures), "reports_loaded": lr.loaded,
+            "bytes_received": result.bytes_received, "errors": len(result.errors), "reports_loaded": lr.loaded,
             "interrupted": result.interrupted}], replace=True)
     if build_models:
         transform.build_models(db_path)  # dbt opens the file itself, so after ours is closed
@@ -693,7 +703,7 @@ def _write_crawl_findings(conn, result: CrawlResult) -> None:
         for f in result.failures:
             conn.execute("INSERT INTO findings (report_id, document_id, url, stage, rule, severity, detail) "
                          "VALUES (NULL, ?, ?, 'crawl', ?, ?, ?)",
-                         [f["document_id"], f["url"], "C-" + f["outcome"].replace("_", "-"), f["severity"],
+                         [f["document_id"], f["url"], rules.for_fetch_outcome(f["outcome"]).code, f["severity"],
                           f["error"]])
         conn.execute("COMMIT")
     except Exception:
@@ -792,7 +802,7 @@ def crawl_and_load(start_urls: Iterable[Source | str], data_dir: Optional[Path] 
     summary = CrawlSummary(
         run_id=result.run_id, sources=len(result.sources), list_pages=result.list_pages, documents=len(result.docs),
         downloaded=result.downloaded, not_modified=result.not_modified, parsed=len(parsed.items) + len(parsed.carriers),
-        unchanged_skipped=parsed.unchanged, reports_loaded=lr.loaded, errors=len(result.failures),
+        unchanged_skipped=parsed.unchanged, reports_loaded=lr.loaded, errors=len(result.errors),
         requests_sent=result.requests_sent, bytes_received=result.bytes_received, seconds=result.seconds,
         interrupted=result.interrupted, cap_hits=result.cap_hits, failures=result.failures,
         statuses=dict(Counter(r.parse_status for r, _ in parsed.items)), api_pages=result.api_pages,
@@ -801,7 +811,8 @@ def crawl_and_load(start_urls: Iterable[Source | str], data_dir: Optional[Path] 
         per = result.per_source.get(s.source_id, {})
         write_source_result(data_dir, s.source_id, {
             "run_id": result.run_id, "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "pages": per.get("pages", 0), "documents": per.get("documents", 0), "errors": per.get("errors", 0),
+            "pages": per.get("pages", 0), "documents": per.get("documents", 0),
+            "errors": len([f for f in result.errors if f["source_id"] == s.source_id]),
             "reports_loaded": sum(1 for _, d in parsed.items if d.source_id == s.source_id),
             "interrupted": result.interrupted,
             "list_incomplete": [{k: v for k, v in li.items() if k != "source_id"} for li in result.list_incomplete

@@ -34,7 +34,7 @@ def raw__source_crawl(context: dg.AssetExecutionContext, data_dir: DataDirResour
     entries = select(load_registry(), [context.partition_key])
     with resolved(entries) as sources:
         result = crawl(sources, Path(data_dir.path), crawler.config())
-    errors = Counter(f["outcome"] for f in result.failures if f["severity"] == "error")
+    errors = Counter(f["outcome"] for f in result.errors)
     return dg.Output(result, metadata={
         "list_pages": result.list_pages, "documents": len(result.docs), "downloaded": result.downloaded,
         "not_modified": result.not_modified, "requests": result.requests_sent, "bytes": result.bytes_received,

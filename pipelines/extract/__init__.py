@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from pipelines.parse.cells import Row, text_to_rows
-from pipelines.record import Finding
+from pipelines import rules
+from pipelines.record import Finding, finding
 
 MAGIC = [
     (b"%PDF-", "pdf"),
@@ -23,11 +24,12 @@ IMAGE_KINDS = ("png", "jpeg", "gif", "tiff", "bmp")  # read by OCR (extract/ocr.
 
 
 class ExtractError(Exception):
-    """The document cannot be turned into rows. `status` is the report status to record."""
+    """The document cannot be turned into rows. `rule`: the catalogue's (its code is kept);
+    `status` is the report status to record."""
 
-    def __init__(self, message: str, rule: str, status: str = "failed"):
+    def __init__(self, message: str, rule: rules.Rule, status: str = "failed"):
         super().__init__(message)
-        self.rule = rule
+        self.rule = rule.code
         self.status = status
 
 
@@ -82,7 +84,7 @@ def decode(data: bytes, declared: Optional[str] = None) -> str:
 
     best = from_bytes(data).best()
     if best is None:
-        raise ExtractError("the text is in no encoding that could be recognised", "E-encoding")
+        raise ExtractError("the text is in no encoding that could be recognised", rules.E_ENCODING)
     return str(best)
 
 
@@ -105,14 +107,14 @@ def _damage_findings(data: bytes, declared: Optional[str]) -> list[Finding]:
     bad = utf8_damage(data)
     if not bad:
         return []
-    return [Finding("extract", "E-encoding-repaired", "warning",
+    return [finding(rules.E_ENCODING_REPAIRED,
                     f"{bad} byte sequence(s) are not valid UTF-8 and were replaced by U+FFFD; a cell holding "
                     "one reads as null with a finding")]
 
 
 def extract(data: bytes, name: str = "", declared_charset: Optional[str] = None) -> Extracted:
     if not data.strip():
-        raise ExtractError("the document is empty", "E-empty")
+        raise ExtractError("the document is empty", rules.E_EMPTY)
     from pipelines.extract.limits import check_size
 
     check_size(data)
@@ -126,7 +128,7 @@ def extract(data: bytes, name: str = "", declared_charset: Optional[str] = None)
     if kind == "text":
         text = decode(data, declared_charset)
         if _garbled(text):
-            raise ExtractError("the text decodes to mostly control or replacement characters", "E-encoding")
+            raise ExtractError("the text decodes to mostly control or replacement characters", rules.E_ENCODING)
         return Extracted(text_to_rows(text), "text", findings=_damage_findings(data, declared_charset))
     if kind in IMAGE_KINDS:
         from pipelines.extract import limits
@@ -134,7 +136,7 @@ def extract(data: bytes, name: str = "", declared_charset: Optional[str] = None)
 
         return image_to_rows(data, kind, limits.Deadline())
     if kind == "binary":
-        raise ExtractError("binary data that is no known document format", "E-binary")
+        raise ExtractError("binary data that is no known document format", rules.E_BINARY)
     return extract_binary(data, kind, name)
 
 
@@ -170,10 +172,10 @@ def extract_binary(data: bytes, kind: str, name: str = "", depth: int = 0) -> Ex
 
             return converted_to_rows(data, "odt", "odt", deadline)
         if "ppt/presentation.xml" in names:
-            raise ExtractError("a PowerPoint presentation, not a report document", "E-format-pptx",
+            raise ExtractError("a PowerPoint presentation, not a report document", rules.E_FORMAT_PPTX,
                                status="unsupported")
         if "OFD.xml" in names:
-            raise ExtractError("an OFD document: no OFD reader is available", "E-format-ofd", status="unsupported")
+            raise ExtractError("an OFD document: no OFD reader is available", rules.E_FORMAT_OFD, status="unsupported")
         # an archive: read it when it holds exactly one document (portals zip single attachments)
         files = [i for i in zf.infolist() if not i.is_dir()]
         if depth == 0 and len(files) == 1:
@@ -181,11 +183,11 @@ def extract_binary(data: bytes, kind: str, name: str = "", depth: int = 0) -> Ex
             inner_kind = sniff(inner)
             if inner_kind in ("pdf", "zip", "ole", "rtf"):
                 doc = extract_binary(inner, inner_kind, files[0].filename, depth + 1)
-                doc.findings.insert(0, Finding("extract", "E-zip-archive", "warning",
+                doc.findings.insert(0, finding(rules.E_ZIP_ARCHIVE,
                                                f"read {files[0].filename!r}, the one file in a zip archive"))
                 return doc
         raise ExtractError(f"a zip archive of {len(files)} files that is no Word or Excel document",
-                           "E-format-zip", status="unsupported")
+                           rules.E_FORMAT_ZIP, status="unsupported")
     if kind == "ole":
         from pipelines.extract.doc import ole_kind, word_to_rows
 
@@ -197,9 +199,9 @@ def extract_binary(data: bytes, kind: str, name: str = "", depth: int = 0) -> Ex
 
             return xls_to_rows(data, deadline)
         if ole == "encrypted":
-            raise ExtractError("a password-protected Office document", "E-encrypted", status="unsupported")
+            raise ExtractError("a password-protected Office document", rules.E_ENCRYPTED, status="unsupported")
         if ole == "powerpoint":
-            raise ExtractError("a PowerPoint presentation, not a report document", "E-format-ppt",
+            raise ExtractError("a PowerPoint presentation, not a report document", rules.E_FORMAT_PPT,
                                status="unsupported")
         from pipelines.extract.doc import converted_to_rows
 
@@ -208,7 +210,7 @@ def extract_binary(data: bytes, kind: str, name: str = "", depth: int = 0) -> Ex
         from pipelines.extract.doc import converted_to_rows
 
         return converted_to_rows(data, "rtf", "rtf", deadline)
-    raise ExtractError(f"a {kind} document: no reader for it", f"E-format-{kind}", status="unsupported")
+    raise ExtractError(f"a {kind} document: no reader for it", rules.get(f"E-format-{kind}"), status="unsupported")
 
 
 def _is_bmp(data: bytes) -> bool:

@@ -21,7 +21,8 @@ from typing import Optional
 from pipelines.extract import ExtractError, Extracted
 from pipelines.extract.limits import Deadline, require_tool, run_tool
 from pipelines.parse.cells import text_to_rows
-from pipelines.record import Finding
+from pipelines import rules
+from pipelines.record import Finding, finding
 
 _LO_LOCK = threading.Lock()
 
@@ -34,7 +35,7 @@ def ole_streams(data: bytes) -> set[str]:
         with olefile.OleFileIO(BytesIO(data)) as ole:
             return {"/".join(entry).lower() for entry in ole.listdir(streams=True, storages=True)}
     except Exception as e:  # olefile raises plain OSError/struct errors on damaged files
-        raise ExtractError(f"a corrupt OLE (Office 97-2003) container: {e}", "E-ole-corrupt") from e
+        raise ExtractError(f"a corrupt OLE (Office 97-2003) container: {e}", rules.E_OLE_CORRUPT) from e
 
 
 def ole_kind(data: bytes) -> str:
@@ -68,7 +69,7 @@ def word_to_rows(data: bytes, deadline: Deadline) -> Extracted:
         try:
             converted = libreoffice_convert(data, "doc", "docx", deadline)
         except ExtractError as e:
-            if e.rule == "E-timeout":
+            if e.rule == rules.E_TIMEOUT.code:
                 raise
             lo_error = str(e)
         else:
@@ -81,7 +82,7 @@ def word_to_rows(data: bytes, deadline: Deadline) -> Extracted:
                 return doc
             if any(len(r) > 1 for r in rows):
                 doc.rows = rows
-                doc.findings.append(Finding("extract", "E-libreoffice-lost-tables", "warning",
+                doc.findings.append(finding(rules.E_LIBREOFFICE_LOST_TABLES,
                                             "LibreOffice's conversion has no table but antiword sees one: "
                                             "antiword's text is read (merged cells are not expanded)"))
             return doc
@@ -90,14 +91,14 @@ def word_to_rows(data: bytes, deadline: Deadline) -> Extracted:
     try:
         rows = antiword_rows(data, deadline)
     except ExtractError as e:
-        if e.rule == "E-timeout":
+        if e.rule == rules.E_TIMEOUT.code:
             raise
-        if e.rule == "E-tool-missing-antiword" and not shutil.which("soffice"):
+        if e.rule == rules.E_TOOL_MISSING_ANTIWORD.code and not shutil.which("soffice"):
             raise ExtractError("a Word 97-2003 (.doc/.wps) document needs LibreOffice (soffice) or antiword, "
                                "and neither is installed (scripts/setup installs them)",
-                               "E-tool-missing-soffice-antiword", status="unsupported") from e
-        raise ExtractError(f"{lo_error}; {e}", "E-doc-unreadable") from e
-    findings.append(Finding("extract", "E-antiword-used", "warning",
+                               rules.E_TOOL_MISSING_SOFFICE_ANTIWORD, status="unsupported") from e
+        raise ExtractError(f"{lo_error}; {e}", rules.E_DOC_UNREADABLE) from e
+    findings.append(finding(rules.E_ANTIWORD_USED,
                             f"{lo_error}; read by antiword, whose tables lose their merged cells"))
     return Extracted(rows, "doc", findings=findings)
 
@@ -121,10 +122,10 @@ def antiword_rows(data: bytes, deadline: Deadline) -> list:
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise ExtractError(f"antiword: {message[-1] if message else f'exit status {done.returncode}'}",
-                           "E-antiword")
+                           rules.E_ANTIWORD)
     text = done.stdout.decode("utf-8", "replace")
     if not text.strip():
-        raise ExtractError("antiword found no text", "E-antiword")
+        raise ExtractError("antiword found no text", rules.E_ANTIWORD)
     return text_to_rows(text)
 
 
@@ -158,5 +159,5 @@ def libreoffice_convert(data: bytes, in_suffix: str, out_format: str, deadline: 
         if done.returncode != 0 or not target.exists():
             err = (done.stderr or done.stdout).decode("utf-8", "replace").strip().splitlines()
             raise ExtractError(f"LibreOffice could not convert the .{in_suffix} document to {out_format}"
-                               f"{': ' + err[-1] if err else ''}", "E-libreoffice")
+                               f"{': ' + err[-1] if err else ''}", rules.E_LIBREOFFICE)
         return target.read_bytes()

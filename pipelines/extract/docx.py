@@ -17,6 +17,7 @@ import zipfile
 
 from lxml import etree
 
+from pipelines import rules
 from pipelines.extract import ExtractError
 from pipelines.extract.limits import read_member
 from pipelines.parse.cells import GridRow, Row, is_value
@@ -74,15 +75,15 @@ def main_part(zf: zipfile.ZipFile) -> str:
 def docx_to_rows(zf: zipfile.ZipFile) -> list[Row]:
     part = main_part(zf)
     if part not in zf.namelist():
-        raise ExtractError(f"a Word package without its document part ({part})", "E-docx-corrupt")
+        raise ExtractError(f"a Word package without its document part ({part})", rules.E_DOCX_CORRUPT)
     try:
         parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
         root = etree.fromstring(read_member(zf, part), parser)
     except etree.XMLSyntaxError as e:
-        raise ExtractError(f"the Word document's XML is corrupt: {e}", "E-docx-corrupt") from e
+        raise ExtractError(f"the Word document's XML is corrupt: {e}", rules.E_DOCX_CORRUPT) from e
     body = _child(root, "body")
     if body is None:
-        raise ExtractError("the Word document has no body", "E-docx-corrupt")
+        raise ExtractError("the Word document has no body", rules.E_DOCX_CORRUPT)
     return block_rows(body)
 
 

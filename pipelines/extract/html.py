@@ -14,6 +14,7 @@ from typing import Optional
 
 from lxml import etree
 
+from pipelines import rules
 from pipelines.parse.cells import GridRow, Row, is_value
 
 _BLOCKS = frozenset({"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section",
@@ -74,7 +75,7 @@ def table_grid(table) -> list[Row]:
                 from pipelines.extract import ExtractError
 
                 raise ExtractError(f"a table whose row/colspans expand to over {MAX_SPANNED_CELLS:,} cells "
-                                   "(no report table has this many)", "E-html-table-too-large")
+                                   "(no report table has this many)", rules.E_HTML_TABLE_TOO_LARGE)
             spread = "" if is_value(text) else text
             if not spread and colspan > 1 and text:  # one number, whatever its span
                 out.mark_span(len(out) + 1, colspan - 1)
@@ -207,7 +208,7 @@ def html_to_rows(html: str, utf8: Optional[bytes] = None) -> tuple[list[Row], Op
         from pipelines.extract import ExtractError
 
         raise ExtractError(f"the HTML exceeds the parser's limits and would be read only in part: {cut}",
-                           "E-html-too-deep")
+                           rules.E_HTML_TOO_DEEP)
     title = page_title(doc)
     body = doc.find("body")
     if body is None:

@@ -16,6 +16,8 @@ import zipfile
 from io import BytesIO
 from typing import Optional
 
+from pipelines import rules
+
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 256 * 1024 * 1024  # an annual report's docx/xlsx inflates to a few MB
 MAX_ZIP_RATIO = 200  # deflate rarely exceeds ~20:1 on XML; bombs run to 1000:1 and beyond
@@ -24,7 +26,7 @@ MAX_PDF_PAGES = 300  # annual reports run to 5-40 pages
 SECONDS_PER_DOCUMENT = 120.0
 
 
-def _error(message: str, rule: str, status: str = "failed") -> Exception:
+def _error(message: str, rule: rules.Rule, status: str = "failed") -> Exception:
     from pipelines.extract import ExtractError  # the package imports this module's users lazily
 
     return ExtractError(message, rule, status)
@@ -33,7 +35,7 @@ def _error(message: str, rule: str, status: str = "failed") -> Exception:
 def check_size(data: bytes) -> None:
     if len(data) > MAX_DOCUMENT_BYTES:
         raise _error(f"the document is {len(data) / 2**20:.1f} MB, over the "
-                     f"{MAX_DOCUMENT_BYTES // 2**20} MB limit", "E-too-large")
+                     f"{MAX_DOCUMENT_BYTES // 2**20} MB limit", rules.E_TOO_LARGE)
 
 
 def open_zip(data: bytes) -> zipfile.ZipFile:
@@ -46,16 +48,16 @@ def open_zip(data: bytes) -> zipfile.ZipFile:
         zf = zipfile.ZipFile(BytesIO(data))
         infos = zf.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as e:
-        raise _error(f"a corrupt zip container: {e}", "E-zip-corrupt") from e
+        raise _error(f"a corrupt zip container: {e}", rules.E_ZIP_CORRUPT) from e
     if len(infos) > MAX_ZIP_MEMBERS:
-        raise _error(f"the zip holds {len(infos)} members, over the {MAX_ZIP_MEMBERS} limit", "E-zip-bomb")
+        raise _error(f"the zip holds {len(infos)} members, over the {MAX_ZIP_MEMBERS} limit", rules.E_ZIP_BOMB)
     total = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))
     if total > MAX_UNZIPPED_BYTES or (total > 10 * 2**20 and total / packed > MAX_ZIP_RATIO):
         raise _error(f"the zip would inflate to {total / 2**20:.0f} MB from {packed / 2**20:.1f} MB "
-                     "(a zip bomb or not a report)", "E-zip-bomb")
+                     "(a zip bomb or not a report)", rules.E_ZIP_BOMB)
     if any(i.flag_bits & 0x1 for i in infos):
-        raise _error("an encrypted (password-protected) zip container", "E-encrypted", status="unsupported")
+        raise _error("an encrypted (password-protected) zip container", rules.E_ENCRYPTED, status="unsupported")
     return zf
 
 
@@ -67,9 +69,9 @@ def read_member(zf: zipfile.ZipFile, name: str) -> bytes:
         with zf.open(info) as f:
             data = f.read(cap + 1)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as e:
-        raise _error(f"zip member {name} cannot be read: {e}", "E-zip-corrupt") from e
+        raise _error(f"zip member {name} cannot be read: {e}", rules.E_ZIP_CORRUPT) from e
     if len(data) > cap:
-        raise _error(f"zip member {name} inflates beyond its declared size", "E-zip-bomb")
+        raise _error(f"zip member {name} inflates beyond its declared size", rules.E_ZIP_BOMB)
     return data
 
 
@@ -85,7 +87,7 @@ class Deadline:
 
     def check(self, what: str) -> None:
         if self.left() <= 0:
-            raise _error(f"reading took longer than {self.seconds:.0f} s ({what})", "E-timeout")
+            raise _error(f"reading took longer than {self.seconds:.0f} s ({what})", rules.E_TIMEOUT)
 
 
 def require_tool(name: str, purpose: str) -> str:
@@ -93,7 +95,7 @@ def require_tool(name: str, purpose: str) -> str:
     path = shutil.which(name)
     if path is None:
         raise _error(f"{purpose} needs {name}, which is not installed (scripts/setup installs it)",
-                     f"E-tool-missing-{name}", status="unsupported")
+                     rules.get(f"E-tool-missing-{name}"), status="unsupported")
     return path
 
 
@@ -110,5 +112,5 @@ def run_tool(cmd: list[str], timeout: float, env: Optional[dict[str, str]] = Non
         except ProcessLookupError:
             pass
         proc.communicate()
-        raise _error(f"{os.path.basename(cmd[0])} took longer than {timeout:.0f} s", "E-timeout")
+        raise _error(f"{os.path.basename(cmd[0])} took longer than {timeout:.0f} s", rules.E_TIMEOUT)
     return subprocess.CompletedProcess(cmd, proc.returncode, out, err)

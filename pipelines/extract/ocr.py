@@ -36,7 +36,8 @@ from typing import Iterable, Iterator, Optional, Sequence
 from pipelines.extract import ExtractError, Extracted
 from pipelines.extract.limits import Deadline, run_tool
 from pipelines.parse.cells import NUMBER, PLACEHOLDER, UNREADABLE_MARK, GridRow, Row, read_cell
-from pipelines.record import Finding
+from pipelines import rules
+from pipelines.record import Finding, finding
 
 RENDER_DPI = 300  # PDF pages are rendered at this resolution; coarser images are upscaled to it
 MAX_PAGE_PIXELS = 40_000_000  # an A3 page at 300 dpi is 17.5 M; bigger images are scaled down
@@ -75,13 +76,13 @@ class Tesseract:
         if exe is None:
             raise ExtractError("a scanned document needs OCR by tesseract, which is not installed "
                                "(scripts/setup installs tesseract-ocr and tesseract-ocr-chi-sim)",
-                               "E-ocr-missing-tesseract", status="unsupported")
+                               rules.E_OCR_MISSING_TESSERACT, status="unsupported")
         self.exe = exe
         done = run_tool([exe, "--list-langs"], timeout=30)
         if self.lang not in done.stdout.decode("utf-8", "replace").split():
             raise ExtractError(f"a scanned document needs tesseract's {self.lang} model, which is not installed "
                                "(scripts/setup installs tesseract-ocr-chi-sim)",
-                               f"E-ocr-missing-tesseract-{self.lang}", status="unsupported")
+                               rules.get(f"E-ocr-missing-tesseract-{self.lang}"), status="unsupported")
         if "eng" not in done.stdout.decode("utf-8", "replace").split():
             self.read_digits = None  # no second reading: the confidence threshold alone decides
         done = run_tool([exe, "--version"], timeout=30)
@@ -95,7 +96,7 @@ class Tesseract:
                          "--dpi", str(RENDER_DPI), *extra, "tsv"], timeout=timeout, env=env)
         if done.returncode != 0:
             err = done.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise ExtractError(f"tesseract failed: {err[-1] if err else done.returncode}", "E-ocr-failed")
+            raise ExtractError(f"tesseract failed: {err[-1] if err else done.returncode}", rules.E_OCR_FAILED)
         lines = done.stdout.decode("utf-8", "replace").splitlines()
         if not lines:
             return []
@@ -170,7 +171,7 @@ class RapidOCR:
             from rapidocr_onnxruntime import RapidOCR as Engine
         except ImportError as e:
             raise ExtractError("a scanned document needs OCR by rapidocr-onnxruntime, which is not installed",
-                               "E-ocr-missing-rapidocr", status="unsupported") from e
+                               rules.E_OCR_MISSING_RAPIDOCR, status="unsupported") from e
         from importlib.metadata import version
 
         self.engine = Engine(intra_op_num_threads=1, inter_op_num_threads=1)
@@ -197,6 +198,9 @@ class RapidOCR:
 
 
 ENGINES = {"tesseract": Tesseract, "rapidocr": RapidOCR}
+# an engine not installed: no page can be read, so a scan stops at the first page
+_ENGINE_MISSING = {r.code for r in (rules.E_OCR_MISSING_RAPIDOCR, rules.E_OCR_MISSING_TESSERACT,
+                                    rules.E_OCR_MISSING_TESSERACT_CHI_SIM)}
 _engines: dict[str, object] = {}
 
 
@@ -205,7 +209,7 @@ def engine(name: Optional[str] = None):
     name = name or os.environ.get(ENGINE_ENV) or DEFAULT_ENGINE
     if name not in ENGINES:
         raise ExtractError(f"unknown OCR engine {name!r} (${ENGINE_ENV}); known: {', '.join(ENGINES)}",
-                           "E-ocr-engine", status="unsupported")
+                           rules.E_OCR_ENGINE, status="unsupported")
     if name not in _engines:
         _engines[name] = ENGINES[name]()
     return _engines[name]
@@ -250,7 +254,7 @@ def load_image(data: bytes) -> list:
             dpi = _image_dpi(frame)
             frames.append((np.asarray(frame.convert("L")), dpi))
     except (OSError, ValueError, Image.DecompressionBombError, SyntaxError) as e:
-        raise ExtractError(f"an image that cannot be decoded: {type(e).__name__}: {e}", "E-image-corrupt") from e
+        raise ExtractError(f"an image that cannot be decoded: {type(e).__name__}: {e}", rules.E_IMAGE_CORRUPT) from e
     return [normalise_page(a, dpi) for a, dpi in frames]
 
 
@@ -584,7 +588,7 @@ def read_page(grey, eng, number: int, deadline: Deadline, table_offset: int = 0)
         layouts.append((t, cells))
     if len(crops) > MAX_LINES_PER_PAGE:
         raise ExtractError(f"page {number} holds {len(crops)} text lines in table cells, over the "
-                           f"{MAX_LINES_PER_PAGE} a page may have (no report table is that dense)", "E-ocr-too-dense")
+                           f"{MAX_LINES_PER_PAGE} a page may have (no report table is that dense)", rules.E_OCR_TOO_DENSE)
     page_deadline = Deadline(SECONDS_PER_PAGE)
     readings: list[TextLine] = []
     for k in range(0, len(crops), LINES_PER_CALL):  # the time limits are checked between batches
@@ -754,8 +758,7 @@ def vet_values(cells: list[OcrCell], table_no: int, page_no: int) -> list[Findin
         why = ("a blot of ink over the cell" if c.stained else
                "two groups of digits apart in one cell" if c.spaced else
                "no clean number" if i not in reading or not text else "low confidence")
-        findings.append(Finding(
-            "extract", "ocr-uncertain", "warning",
+        findings.append(finding(rules.OCR_UNCERTAIN,
             f"page {page_no}, table {table_no}, row {row}, column {col}"
             f"{' (row ' + repr(label[:30]) + ')' if label else ''}: read {c.text!r} "
             f"(confidence {c.confidence:.2f}{second}): {why}; left blank",
@@ -811,18 +814,18 @@ def ocr_pages(images: Iterable, deadline: Deadline, kind: str, numbers: Optional
         try:
             got = read_page(grey, eng, n, deadline, tables_before)
         except ExtractError as e:
-            if deadline.left() <= 0 or e.rule.startswith("E-ocr-missing"):
+            if deadline.left() <= 0 or e.rule in _ENGINE_MISSING:
                 raise
-            unread.append(Finding("extract", "E-ocr-page-unread", "warning", f"page {n} not read: {e}"))
+            unread.append(finding(rules.E_OCR_PAGE_UNREAD, f"page {n} not read: {e}"))
             continue
         tables_before += sum(1 for it in got.page.items if not hasattr(it, "text"))
         pages[n] = got.page
         confidences += got.confidences
         uncertain += got.uncertain
     if not pages and unread:
-        raise ExtractError(f"no page of {kind} could be read by OCR: {unread[0].detail}", "E-ocr-page-unread")
+        raise ExtractError(f"no page of {kind} could be read by OCR: {unread[0].detail}", rules.E_OCR_PAGE_UNREAD)
     conf = mean(confidences) if confidences else 0.0
-    findings = [Finding("extract", "ocr", "info",
+    findings = [finding(rules.OCR,
                         f"{len(pages)} page(s) of {kind} read by OCR ({eng.version}, {RENDER_DPI} dpi): "
                         f"mean confidence {conf:.2f}, {len(uncertain)} cell(s) left blank as uncertain")]
     return pages, findings + unread + uncertain
@@ -836,11 +839,11 @@ def image_to_rows(data: bytes, kind: str, deadline: Deadline) -> Extracted:
     pixels = _pixels(data)
     if pixels == _BOMB:
         raise ExtractError(f"an image ({kind}) of more pixels than any page scan (a decompression bomb)",
-                           "E-image-too-large")
+                           rules.E_IMAGE_TOO_LARGE)
     if pixels < 0:
-        raise ExtractError(f"an image ({kind}) that cannot be decoded", "E-image-corrupt")
+        raise ExtractError(f"an image ({kind}) that cannot be decoded", rules.E_IMAGE_CORRUPT)
     if pixels < MIN_IMAGE_PIXELS:
-        raise ExtractError(f"an image ({kind}) too small to hold a report page", "E-image", status="unsupported")
+        raise ExtractError(f"an image ({kind}) too small to hold a report page", rules.E_IMAGE, status="unsupported")
     return images_to_rows([data], f"a {kind} image", deadline)
 
 
@@ -857,7 +860,7 @@ def images_to_rows(files: list[bytes], kind: str, deadline: Deadline, before: Se
     pages, findings = ocr_pages(images, deadline, kind, eng=eng)
     rows = grid_rows(join_pages([pages[n] for n in sorted(pages)], findings))
     if not any(rows):
-        raise ExtractError(f"{kind} of {len(images)} page image(s) in which OCR found no text", "E-image-no-text",
+        raise ExtractError(f"{kind} of {len(images)} page image(s) in which OCR found no text", rules.E_IMAGE_NO_TEXT,
                            status="unsupported")
     return Extracted([*before, *rows], "ocr", findings=findings)
 

@@ -27,7 +27,8 @@ from typing import Optional
 from pipelines.extract import ExtractError, Extracted
 from pipelines.extract.limits import MAX_PDF_PAGES, Deadline
 from pipelines.parse.cells import GridRow, Row, is_value
-from pipelines.record import Finding
+from pipelines import rules
+from pipelines.record import Finding, finding
 
 EDGE_TOL = 2.0  # points: cell edges closer than this are one edge
 _PAGE_NUMBER = re.compile(r"^[-—–－_\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[/／]\s*(共\s*)?\d{1,4}\s*页?)?[-—–－_\s]*$"
@@ -78,14 +79,14 @@ def pdf_to_rows(data: bytes, deadline: Deadline) -> Extracted:
         # pdfplumber wraps pdfminer's errors: the original is its first argument
         cause = e.args[0] if e.args and isinstance(e.args[0], Exception) else e
         if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
-            raise ExtractError(f"a password-protected PDF ({type(cause).__name__})", "E-encrypted",
+            raise ExtractError(f"a password-protected PDF ({type(cause).__name__})", rules.E_ENCRYPTED,
                                status="unsupported") from e
-        raise ExtractError(f"a corrupt PDF: {type(cause).__name__}: {cause}", "E-pdf-corrupt") from e
+        raise ExtractError(f"a corrupt PDF: {type(cause).__name__}: {cause}", rules.E_PDF_CORRUPT) from e
     with pdf:
         if n_pages == 0:
-            raise ExtractError("a PDF without pages", "E-pdf-corrupt")
+            raise ExtractError("a PDF without pages", rules.E_PDF_CORRUPT)
         if n_pages > MAX_PDF_PAGES:
-            findings.append(Finding("extract", "E-pdf-pages-cut", "warning",
+            findings.append(finding(rules.E_PDF_PAGES_CUT,
                                     f"the PDF has {n_pages} pages; only the first {MAX_PDF_PAGES} are read"))
         pages: list[Page] = []
         textless: list[int] = []
@@ -111,18 +112,18 @@ def pdf_to_rows(data: bytes, deadline: Deadline) -> Extracted:
         textless, unread_why = _ocr_pages(data, textless, pages, deadline, findings)
         if scanned and len(textless) == len(pages):
             raise ExtractError(f"a PDF without a text layer ({len(pages)} page(s) of images, a scanned report) "
-                               f"that could not be read by OCR: {unread_why}", unread_why.rule, unread_why.status)
+                               f"that could not be read by OCR: {unread_why}", rules.get(unread_why.rule), unread_why.status)
         if scanned and not any(p.items for p in pages):
             raise ExtractError(f"a PDF without a text layer ({len(pages)} page(s) of images) in which OCR "
-                               "found no text", "E-pdf-no-text", status="unsupported")
+                               "found no text", rules.E_PDF_NO_TEXT, status="unsupported")
     if len(broken) == len(pages):
-        raise ExtractError(f"no page of the PDF could be read: {broken[0]}", "E-pdf-corrupt")
+        raise ExtractError(f"no page of the PDF could be read: {broken[0]}", rules.E_PDF_CORRUPT)
     if textless:
-        findings.append(Finding("extract", "E-pdf-page-no-text", "warning",
+        findings.append(finding(rules.E_PDF_PAGE_NO_TEXT,
                                 f"page(s) {', '.join(map(str, textless))} have no text layer (images); "
                                 f"their content is not read: {unread_why}"))
     if broken:
-        findings.append(Finding("extract", "E-pdf-page-broken", "warning",
+        findings.append(finding(rules.E_PDF_PAGE_BROKEN,
                                 f"page(s) could not be read: {'; '.join(broken)}"))
     rows = join_pages(pages, findings)
     if scanned:
@@ -146,7 +147,7 @@ def _ocr_pages(data: bytes, numbers: list[int], pages: list[Page], deadline: Dea
         pages[n - 1] = page
     findings.extend(found)
     rest = [n for n in numbers if n not in read]
-    return rest, (ExtractError(f"over the {ocr.MAX_OCR_PAGES} pages read by OCR", "E-ocr-pages-cut",
+    return rest, (ExtractError(f"over the {ocr.MAX_OCR_PAGES} pages read by OCR", rules.E_OCR_PAGES_CUT,
                                status="partial") if rest else None)
 
 
@@ -317,7 +318,7 @@ def _report_cut_row(first: Table, second: Table, number: int, findings: Optional
         return
     if any(c and not is_value(c) for c in head) or not any(map(is_value, tail)):
         return
-    findings.append(Finding("extract", "E-pdf-row-cut", "warning",
+    findings.append(finding(rules.E_PDF_ROW_CUT,
                             f"a table row seems cut by the break before page {number}: the new page starts "
                             f"with numbers and no label {[c for c in head if c]}, after the row "
                             f"{[c for c in tail if c]}; they are not joined"))

@@ -15,7 +15,8 @@ from typing import Any, Optional
 from pipelines.extract import ExtractError, Extracted
 from pipelines.extract.limits import Deadline
 from pipelines.parse.cells import GridRow, Row, is_value
-from pipelines.record import Finding
+from pipelines import rules
+from pipelines.record import Finding, finding
 
 MAX_ROWS = 5000  # per sheet; a report's tables are a few dozen rows
 MAX_COLS = 200
@@ -77,7 +78,7 @@ def xlsx_to_rows(data: bytes, deadline: Deadline) -> Extracted:
         # not read_only: read-only worksheets do not expose their merged ranges
         wb = openpyxl.load_workbook(BytesIO(data), data_only=True)
     except Exception as e:  # openpyxl raises KeyError, ValueError, zipfile and XML errors on damage
-        raise ExtractError(f"a corrupt Excel (.xlsx) workbook: {type(e).__name__}: {e}", "E-xlsx-corrupt") from e
+        raise ExtractError(f"a corrupt Excel (.xlsx) workbook: {type(e).__name__}: {e}", rules.E_XLSX_CORRUPT) from e
     rows: list[Row] = []
     findings: list[Finding] = []
     for ws in wb.worksheets:
@@ -100,7 +101,7 @@ def xls_to_rows(data: bytes, deadline: Deadline) -> Extracted:
         book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
     except Exception as e:  # xlrd.XLRDError, struct and compound-document errors
         raise ExtractError(f"a corrupt Excel 97-2003 (.xls) workbook: {type(e).__name__}: {e}",
-                           "E-xls-corrupt") from e
+                           rules.E_XLS_CORRUPT) from e
     rows: list[Row] = []
     findings: list[Finding] = []
     for i in range(book.nsheets):
@@ -132,5 +133,5 @@ def _xls_cell(book, cell) -> str:
 
 
 def _cut(sheet: Optional[str]) -> Finding:
-    return Finding("extract", "E-sheet-cut", "warning",
+    return finding(rules.E_SHEET_CUT,
                    f"sheet {sheet!r} has more than {MAX_ROWS} rows; only the first {MAX_ROWS} are read")

@@ -24,7 +24,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
-from pipelines.record import Finding
+from pipelines import rules
+from pipelines.record import Finding, finding
 from pipelines.settings import PROJECT_ROOT
 
 DIVISIONS_CSV = PROJECT_ROOT / "data" / "divisions.csv"
@@ -185,7 +186,7 @@ def resolve(issuer: Optional[str], source_adcode: Optional[str] = None, t: Optio
     source = t.by_code.get(source_adcode) if source_adcode else None
     central_source = source_adcode in CENTRAL_ADCODES
     if source_adcode and not source and not central_source:
-        geo.findings.append(Finding("load", "G-source-unknown", "warning",
+        geo.findings.append(finding(rules.G_SOURCE_UNKNOWN,
                                     f"source adcode {source_adcode} is not in the division table", ["source.adcode"]))
 
     for prefix, (code, level, kind) in SPECIAL.items():
@@ -209,7 +210,7 @@ def resolve(issuer: Optional[str], source_adcode: Optional[str] = None, t: Optio
             if re.match(r"^(中华人民共和国)?国务院(办公厅)?$", name):
                 geo.body_kind = "government"
             if source:
-                geo.findings.append(Finding("load", "G-source-mismatch", "warning",
+                geo.findings.append(finding(rules.G_SOURCE_MISMATCH,
                                             f"issuer {issuer!r} is a central body but the source region is "
                                             f"{source.adcode} {source.name}", ["issuer"]))
             return geo
@@ -227,7 +228,7 @@ def resolve(issuer: Optional[str], source_adcode: Optional[str] = None, t: Optio
         if inside:
             leaves = inside
     if len(leaves) > 1:
-        geo.findings.append(Finding("load", "G-ambiguous", "warning",
+        geo.findings.append(finding(rules.G_AMBIGUOUS,
                                     f"issuer {issuer!r} names {len(leaves)} places "
                                     f"({', '.join(sorted(leaves))}); "
                                     + ("the source's region does not decide" if source else "no source region"),
@@ -236,7 +237,7 @@ def resolve(issuer: Optional[str], source_adcode: Optional[str] = None, t: Optio
     chain, pos = next(iter(leaves.values()))
     leaf = chain[-1]
     if source and not _compatible(leaf, source):
-        geo.findings.append(Finding("load", "G-source-mismatch", "warning",
+        geo.findings.append(finding(rules.G_SOURCE_MISMATCH,
                                     f"issuer {issuer!r} is in {leaf.adcode}, outside the source region "
                                     f"{source.adcode} {source.name}; kept the issuer's place", ["issuer"]))
     _fill(geo, leaf, t)
@@ -263,7 +264,7 @@ def _classify(geo: Geo, issuer: str, rest: str, place: Division, t: DivisionTabl
     elif (town := _TOWN.match(rest)) and place.level in ("county", "prefecture"):
         # A town under a county, or under a city without counties (东莞, 中山, 儋州, 嘉峪关).
         geo.body_kind, geo.admin_level = "government", "township"
-        geo.findings.append(Finding("load", "G-town-unresolved", "warning",
+        geo.findings.append(finding(rules.G_TOWN_UNRESOLVED,
                                     f"{town.group(1)}{town.group(2)} is not in the division table "
                                     f"(no town codes); kept {place.adcode} {place.name}", ["issuer"]))
     else:
@@ -275,13 +276,13 @@ def _from_source(geo: Geo, name: str, rest: str, source: Optional[Division], t: 
                  kind_hint: Optional[str]) -> Geo:
     """A name with no place in it (「区教育委员会」, 「财政局」): the source's region, if its level fits."""
     if source is None:
-        geo.findings.append(Finding("load", "G-unresolved", "warning",
+        geo.findings.append(finding(rules.G_UNRESOLVED,
                                     f"issuer {name!r} names no known place and the source has no region",
                                     ["issuer"]))
         return geo
     lead = _LEADING_LEVEL.match(rest)
     if lead and source.level not in _LEVEL_OF_WORD[lead.group(1)]:
-        geo.findings.append(Finding("load", "G-unresolved", "warning",
+        geo.findings.append(finding(rules.G_UNRESOLVED,
                                     f"issuer {name!r} is a {lead.group(1)}-level body but the source region is "
                                     f"the {source.level} {source.adcode} {source.name}", ["issuer"]))
         return geo

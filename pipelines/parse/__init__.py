@@ -8,12 +8,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
+from pipelines import rules
 from pipelines.parse.cells import Row, normalize, text_to_rows
 from pipelines.parse.metadata import (detect_scope, find_title, notice_title, period_year, signature_counts,
                                       signatures_found)
 from pipelines.parse.tables import find_sections, find_sections_in_text, read_tables, row_text
 from pipelines.parse.validate import validate
-from pipelines.record import Finding, Report
+from pipelines.record import Finding, Report, finding
 
 SECTION_NAMES = {"1": "总体情况", "2": "主动公开政府信息情况", "3": "收到和处理政府信息公开申请情况",
                  "4": "政府信息公开行政复议、行政诉讼情况", "5": "存在的主要问题及改进情况",
@@ -33,16 +34,16 @@ def parse_rows(rows: list[Row], source: Optional[str] = None,
     p_year = period_year(ntext, normalized=True)
     if report.year is None and p_year is not None:
         report.year = p_year
-        report.add("parse", "M-year-from-period", "warning", f"year {p_year} taken from the 统计期限 sentence")
+        report.add(rules.M_YEAR_FROM_PERIOD, f"year {p_year} taken from the 统计期限 sentence")
     elif report.year is not None and p_year is not None and p_year != report.year:
-        report.add("parse", "M-year-conflict", "warning",
+        report.add(rules.M_YEAR_CONFLICT,
                    f"title says {report.year}, the 统计期限 sentence says {p_year}; the title is kept")
 
     notice = notice_title(rows, title_hint)
     if notice is not None:
         report.issuer = report.year = None  # the title names a notice, not a report's issuer
         report.parse_status = "not_a_report"
-        report.add("parse", "F-not-a-report", "error",
+        report.add(rules.F_NOT_A_REPORT,
                    f"the document is titled as a notice, letter or plan ({notice[:60]}), not an annual report")
         return report
     sig = signature_counts(ntext, normalized=True)
@@ -53,14 +54,14 @@ def parse_rows(rows: list[Row], source: Optional[str] = None,
             report.parse_status = "unsupported"
             why = (f"it has the pre-2019 signatures {'、'.join(legacy)}" if legacy
                    else f"its year {report.year} predates the 2019 formats and none of their tables is present")
-            report.add("parse", "F-legacy", "error",
+            report.add(rules.F_LEGACY,
                        f"a pre-2019 report (2008 regulation, 统计指标 layout): {why}; its numbers are not read")
         elif report.issuer is not None:
             report.parse_status = "partial"
-            report.add("parse", "T-none", "error", "titled as an annual report but none of its tables was found")
+            report.add(rules.T_NONE, "titled as an annual report but none of its tables was found")
         else:
             report.parse_status = "not_a_report"
-            report.add("parse", "F-not-a-report", "error",
+            report.add(rules.F_NOT_A_REPORT,
                        "no annual-report title and none of the format's tables: not an annual report")
         return report
 
@@ -80,12 +81,12 @@ def parse_rows(rows: list[Row], source: Optional[str] = None,
         tables.review_litigation
     for table, name in ((report.active, "T2"), (report.requests, "T3"), (report.review_litigation, "T4")):
         if table is None:
-            findings.append(Finding("parse", f"{name}-missing", "error", f"table {name[1]} not found"))
+            findings.append(finding(rules.table_missing(name), f"table {name[1]} not found"))
     report.findings += findings
     if report.issuer is None:
-        report.add("parse", "M-issuer", "error", "issuer not found in the title")
+        report.add(rules.M_ISSUER, "issuer not found in the title")
     if report.year is None:
-        report.add("parse", "M-year", "error", "report year found neither in the title nor in the 统计期限 sentence")
+        report.add(rules.M_YEAR, "report year found neither in the title nor in the 统计期限 sentence")
 
     report.findings += validate(report)
     report.parse_status = decide_status(report)
@@ -96,8 +97,9 @@ def decide_status(report: Report) -> str:
     """The status definitions (docs/record.md), from the findings. A printed blank is read: it
     is null in the record and 0 to the rules (validate.py), so it leaves a report `ok`."""
     errors = [f for f in report.findings if f.severity == "error"]
+    # the parser's own errors, and the cells it could not read (blanks are read: 0 to the rules)
     unread = [f for f in report.findings if f.stage == "parse" and
-              (f.severity == "error" or f.rule in ("non-numeric-cell", "unreadable-cell"))]
+              (f.severity == "error" or rules.get(f.rule).leaves_unread)]
     if unread or report.active is None or report.requests is None or report.review_litigation is None:
         return "partial"
     if any(f.stage == "validate" for f in errors):
@@ -118,7 +120,7 @@ def parse_document(data: bytes, name: str, source: Optional[str] = None) -> Repo
         doc = extract(data, name)
     except ExtractError as e:
         report = Report(source=source, parse_status=e.status)
-        report.add("extract", e.rule, "error", str(e))
+        report.add(rules.get(e.rule), str(e), severity="error")
         return report
     report = parse_rows(doc.rows, source=source, title_hint=doc.title)
     report.findings = doc.findings + report.findings

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+from pipelines import rules
 from pipelines.parse import digits
 from pipelines.parse.cells import NUMBER, PLACEHOLDER, UNREADABLE, GridRow, Row, normalize, read_cell
 from pipelines.parse.cells import TEXT as TEXT_CELL
@@ -22,7 +23,7 @@ from pipelines.parse.stream import (BLANK, CELL, NONE, SPACE, TEXT, Hit, Stream,
 from pipelines.parse.template import ACTIVE_ROWS, REQUEST_TEMPLATE, REVIEW_START, REVIEW_WORDS, active_template
 from pipelines.parse.validate import R1_ROWS
 from pipelines.record import (APPLICANTS, OTHER_SUBROWS, OTHER_TOTAL, OUTCOMES, PROCEEDINGS,
-                              REQUEST_ROWS, Active, DOC_METRICS, DocCounts, Finding, Number)
+                              REQUEST_ROWS, Active, DOC_METRICS, DocCounts, Finding, Number, finding)
 
 # ---------------------------------------------------------------- sections
 # Section headings, matched on the normalised row text: numeral + keyword, never exactly.
@@ -195,13 +196,13 @@ def read_values(cells: list[Optional[str]], where: str, findings: list[Finding],
             append(c.value)
         else:
             append(None)
-            rule = _NULL_RULES.get(c.kind, "non-numeric-cell")
-            findings.append(Finding("parse", rule, "warning",
+            rule = _NULL_RULES.get(c.kind, rules.NON_NUMERIC_CELL)
+            findings.append(finding(rule,
                                     f"{where} {name}: {raw.strip()!r} read as null", [f"{where}.{name}"]))
     return out
 
 
-_NULL_RULES = {BLANK: "blank-cell", PLACEHOLDER: "placeholder-cell", UNREADABLE: "unreadable-cell"}
+_NULL_RULES = {BLANK: rules.BLANK_CELL, PLACEHOLDER: rules.PLACEHOLDER_CELL, UNREADABLE: rules.UNREADABLE_CELL}
 
 
 def row_candidates(raw: RawRow, expected: int, where: str, findings: list[Finding], names: list[str],
@@ -221,7 +222,7 @@ def row_candidates(raw: RawRow, expected: int, where: str, findings: list[Findin
         if blocks and raw.last_alone and len(tokens) == expected + 1 and \
                 digits.solve(tokens[:-1], expected, blocks):
             # a bare number on a line of its own after a complete row that adds up: a PDF page number
-            findings.append(Finding("parse", "page-number-dropped", "warning",
+            findings.append(finding(rules.PAGE_NUMBER_DROPPED,
                                     f"{where}: {tokens[-1]!r} on a line of its own after the row's {expected} "
                                     "values, which add up, is taken for a page number", [where]))
             return row_candidates(RawRow(raw.label, raw.cells[:-1], "soft", raw.gaps[:-1] if raw.gaps else None,
@@ -239,7 +240,7 @@ def row_candidates(raw: RawRow, expected: int, where: str, findings: list[Findin
         if len(tokens) == expected and not ((touching or not raw.spaces_trusted) and any(joinable)):
             return [read_values(tokens, where, findings, names)]
         if not numeric:
-            findings.append(Finding("parse", "cells", "error",
+            findings.append(finding(rules.CELLS,
                                     f"{where}: {len(tokens)} values where {expected} were expected, not all of "
                                     "them numbers", [where]))
             return []
@@ -249,19 +250,19 @@ def row_candidates(raw: RawRow, expected: int, where: str, findings: list[Findin
             if any(joinable):
                 sols += [s for s in digits.solve(tokens, expected, blocks, joinable=joinable) if s not in sols]
         except digits.TooManySplits:
-            findings.append(Finding("parse", "split-ambiguous", "error",
+            findings.append(finding(rules.SPLIT_AMBIGUOUS,
                                     f"{where}: the digits {' '.join(tokens)!r} have too many possible splits "
                                     f"into {expected} cells", [where]))
             return []
         if not sols:
-            findings.append(Finding("parse", "split-none", "error",
+            findings.append(finding(rules.SPLIT_NONE,
                                     f"{where}: no split of the digits {' '.join(tokens)!r} into {expected} cells "
                                     "satisfies the format's arithmetic", [where]))
         return sols
     placer = place_grid if raw.kind == "grid" else place_values
     placed, problem = placer(raw.cells, expected)
     if problem:
-        findings.append(Finding("parse", "cells", "error", f"{where} (label {raw.label!r}): {problem}", [where]))
+        findings.append(finding(rules.CELLS, f"{where} (label {raw.label!r}): {problem}", [where]))
     return [read_values(placed, where, findings, names)]
 
 
@@ -298,7 +299,7 @@ def settle(cands: list[list[Number]], expected: int, where: str, findings: list[
     values = digits.agreed(cands, expected)
     open_cells = [f"{where}.{names[i]}" for i, v in enumerate(values) if v is None]
     if open_cells:
-        findings.append(Finding("parse", "split-ambiguous", "error",
+        findings.append(finding(rules.SPLIT_AMBIGUOUS,
                                 f"{where}: {len(cands)} splits of the run-together digits satisfy every rule; "
                                 f"the cells they disagree on are left null", open_cells))
     return values
@@ -443,7 +444,7 @@ def read_active(stream: Stream, rows: list[Row], hits: list[Hit], fmt: str, find
                                        "change": found["fees_10k_yuan"][1]}
     for name, _, n2021, n2019 in ACTIVE_ROWS:
         if (n2021 if fmt == "2021" else n2019) is not None and name not in found:
-            findings.append(Finding("parse", "T2-row-missing", "error", f"table 2 row {name} not found",
+            findings.append(finding(rules.T2_ROW_MISSING, f"table 2 row {name} not found",
                                     [f"active.{name}"]))
     return a
 
@@ -480,7 +481,7 @@ def read_requests(stream: Stream, rows: list[Row], hits: list[Hit], materials, f
                          rows_read, findings)
             continue
         if key in rows_read:
-            findings.append(Finding("parse", "T3-duplicate-row", "error",
+            findings.append(finding(rules.T3_DUPLICATE_ROW,
                                     f"table 3 row {key} appears twice; the first is kept", [f"requests.{key}"]))
             continue
         if not toks:
@@ -492,7 +493,7 @@ def read_requests(stream: Stream, rows: list[Row], hits: list[Hit], materials, f
                 for i, k in enumerate(pending + [key]):
                     rows_read[k] = RawRow(k, [t.text for t in nonblank[7 * i:7 * i + 7]], "soft")
                     if k != key:
-                        findings.append(Finding("parse", "T3-label-detached", "warning",
+                        findings.append(finding(rules.T3_LABEL_DETACHED,
                                                 f"table 3 row {k}: its label stands apart from its numbers; "
                                                 f"they are the {i + 1}. group of 7 after the labels",
                                                 [f"requests.{k}"]))
@@ -502,13 +503,13 @@ def read_requests(stream: Stream, rows: list[Row], hits: list[Hit], materials, f
         rows_read[key] = as_raw(stream, key, toks, rows)
         _by_position(stream, key, more, materials, n, keys, order, rank, rows, rows_read, findings)
     for k in pending:
-        findings.append(Finding("parse", "T3-row-unread", "error",
+        findings.append(finding(rules.T3_ROW_UNREAD,
                                 f"table 3 row {k}: its label has no numbers after it", [f"requests.{k}"]))
     for h in hits:
         if not h.exact:
             k = REQUEST_TEMPLATE[h.anchor].key
             if k in rows_read:
-                findings.append(Finding("parse", "T3-label-near-match", "warning",
+                findings.append(finding(rules.T3_LABEL_NEAR_MATCH,
                                         f"table 3 row {k}: its label is printed with one character "
                                         f"differing ({stream.text[h.start:h.end]!r})", [f"requests.{k}"]))
 
@@ -527,8 +528,8 @@ def read_requests(stream: Stream, rows: list[Row], hits: list[Hit], materials, f
             out[k] = None  # the 60号 format has no such rows
         else:
             out[k] = [None] * 7
-            if not any(k in f.cells[0] for f in findings if f.rule == "T3-row-unread" and f.cells):
-                findings.append(Finding("parse", "T3-row-missing", "error", f"table 3 row {k} not found",
+            if not any(k in f.cells[0] for f in findings if f.rule == rules.T3_ROW_UNREAD.code and f.cells):
+                findings.append(finding(rules.T3_ROW_MISSING, f"table 3 row {k} not found",
                                         [f"requests.{k}"]))
     return out, end
 
@@ -546,7 +547,7 @@ def _by_position(stream: Stream, key: str, chunks: list[list[Tok]], materials, n
         return
     for k, chunk in zip(skipped, chunks):
         rows_read[k] = as_raw(stream, k, chunk, rows)
-        findings.append(Finding("parse", "T3-label-by-position", "warning",
+        findings.append(finding(rules.T3_LABEL_BY_POSITION,
                                 f"table 3 row {k}: its label was not recognised; the numbers between "
                                 "the rows around it are its own", [f"requests.{k}"]))
 
@@ -589,19 +590,19 @@ def read_review_litigation(stream: Stream, rows: list[Row], start: int,
     elif len(nonblank) > 15 and len({read_cell(c).value for c in nonblank}) == 1 \
             and read_cell(nonblank[0]).kind == NUMBER:
         result = read_values(nonblank[:15], "review_litigation", findings, names)
-        findings.append(Finding("parse", "T4-extra-cells", "warning",
+        findings.append(finding(rules.T4_EXTRA_CELLS,
                                 f"table 4 has {len(nonblank)} value cells, not 15; all are "
                                 f"{nonblank[0].strip()!r}, so the 15 values are unambiguous"))
     elif set("".join(nonblank)) == {"0"} and len("".join(nonblank)) > 15:
         result = [0.0] * 15  # run-together zeros: every split into 15 printable cells is all 0
-        findings.append(Finding("parse", "T4-extra-cells", "warning",
+        findings.append(finding(rules.T4_EXTRA_CELLS,
                                 f"table 4 prints {len(''.join(nonblank))} zeros for 15 cells; all 15 are 0"))
     elif all(read_cell(c).kind == NUMBER for c in nonblank):
         soft = RawRow("", nonblank, "soft", gaps=raw.gaps or [CELL] * len(nonblank))
         cands = row_candidates(soft, 15, "review_litigation", findings, names, digits.TABLE4_BLOCKS)
         result = settle(cands, 15, "review_litigation", findings, names)
     else:
-        findings.append(Finding("parse", "T4-cells", "error",
+        findings.append(finding(rules.T4_CELLS,
                                 f"table 4 has {len(nonblank)} value cells where 15 were expected; "
                                 "their columns cannot be told", ["review_litigation"]))
         result = [None] * 15
@@ -638,7 +639,7 @@ def _resolve_splits(cands: dict[str, list[list[Number]]], order: list[str],
         options = [combo[n] for combo in survivors] if survivors else cands[k]
         where = f"requests.{k}"
         if survivors and len({tuple(o) for o in options}) == 1 and len(cands[k]) > 1:
-            findings.append(Finding("parse", "T3-split-by-rules", "warning",
+            findings.append(finding(rules.T3_SPLIT_BY_RULES,
                                     f"{where}: {len(cands[k])} splits of its digits fit the row; the table's "
                                     "column rules (R1, R3) leave one", [where]))
         chosen[k] = settle(options, 7, where, findings, list(APPLICANTS))
@@ -662,7 +663,7 @@ def _unconfirmed_splits(chosen: dict[str, list[Number]], rows_read: dict[str, Ra
         for k in split:
             chosen[k][c] = None
         if cells:
-            findings.append(Finding("parse", "T3-split-unconfirmed", "error",
+            findings.append(finding(rules.T3_SPLIT_UNCONFIRMED,
                                     f"column {APPLICANTS[c]}: digits run together were split so that each row "
                                     "adds up, but the column's rules (R1, R3) fail; the split cells are left null",
                                     cells))

@@ -10,8 +10,43 @@ read it as 0, the way the format means it; every rule that did so says so in a f
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from pipelines import rules
 from pipelines.record import (APPLICANT_LABELS, APPLICANTS, OTHER_SUBROWS, OTHER_TOTAL, OUTCOME_ROWS, OUTCOMES,
-                              Finding, Report)
+                              Finding, Report, finding)
+
+
+@dataclass(frozen=True)
+class Balance:
+    """One of the format's arithmetic rules, declared once: in each group of a table's cells (one
+    report, one value of `per`), the cells named `left` (values of `along`) add up to those named
+    `right`. The parser checks it here on the record; defs/checks.py generates the warehouse check's
+    SQL from it; the dbt tests of sql/sources.yml carry the same arguments (tests/test_rules.py)."""
+
+    rule: rules.Rule
+    table: str                # the warehouse table, one row per cell
+    along: str                # its column naming the cells added
+    per: str                  # its column naming the groups, with report_id
+    left: tuple[str, ...]
+    right: tuple[str, ...]
+
+
+R1 = Balance(rules.R1, "request_outcomes", along="row_key", per="applicant",
+             left=("new_received", "carried_over"), right=("total_handled", "carried_forward"))
+R2 = Balance(rules.R2, "request_outcomes", along="applicant", per="row_key",
+             left=APPLICANTS[:-1], right=("total",))
+# The 2019 format's single other_total row stands for the three other_* rows (a report has one or the other).
+R3 = Balance(rules.R3, "request_outcomes", along="row_key", per="applicant",
+             left=(*OUTCOME_ROWS, OTHER_TOTAL), right=("total_handled",))
+R4 = Balance(rules.R4, "review_litigation", along="outcome", per="proceeding",
+             left=OUTCOMES[:-1], right=("total",))
+ARITHMETIC = (R1, R2, R3, R4)
+
+R1_ROWS = R1.left + R1.right
+_R2_PARTS, _R2_TOTAL = [APPLICANTS.index(a) for a in R2.left], APPLICANTS.index(R2.right[0])
+_R3_ROWS, _R3_TOTAL = tuple(k for k in R3.left if k != OTHER_TOTAL), R3.right[0]
+_R4_PARTS, _R4_TOTAL = [OUTCOMES.index(o) for o in R4.left], OUTCOMES.index(R4.right[0])
 
 _EPS = 1e-9
 _NONE7 = (None,) * 7  # a missing table-3 row
@@ -23,7 +58,7 @@ def _cell(row: str, col: int) -> str:
     return f"requests.{row}.{APPLICANTS[col]}"
 
 
-BLANK_RULES = ("blank-cell", "placeholder-cell")  # the parser's findings for a printed blank
+BLANK_RULES = tuple(r.code for r in rules.RULES if r.leaves_null == rules.BLANK)  # a printed blank
 
 
 def validate(report: Report) -> list[Finding]:
@@ -32,19 +67,16 @@ def validate(report: Report) -> list[Finding]:
     r = report.requests
     if r is not None:
         r = _blanks_as_zero(r, "requests", blanks)
-        out += _with_blanks(_r1(r), "R1", blanks, [_cell(k, i) for k in R1_ROWS for i in range(7)])
-        out += _with_blanks(_r2(r), "R2", blanks, [_cell(k, i) for k in r for i in range(7)])
-        out += _with_blanks(_r3(r), "R3", blanks,
-                            [_cell(k, i) for k in ["total_handled", *_outcome_rows(r)] for i in range(7)])
+        out += _with_blanks(_r1(r), rules.R1, blanks, [_cell(k, i) for k in R1_ROWS for i in range(7)])
+        out += _with_blanks(_r2(r), rules.R2, blanks, [_cell(k, i) for k in r for i in range(7)])
+        out += _with_blanks(_r3(r), rules.R3, blanks,
+                            [_cell(k, i) for k in [_R3_TOTAL, *_outcome_rows(r)] for i in range(7)])
     if report.review_litigation is not None:
         rl = _blanks_as_zero(report.review_litigation, "review_litigation", blanks)
-        out += _with_blanks(_r4(rl), "R4", blanks,
+        out += _with_blanks(_r4(rl), rules.R4, blanks,
                             [f"review_litigation.{k}.{o}" for k in rl for o in OUTCOMES])
     out += _value_checks(report)
     return out
-
-
-R1_ROWS = ("new_received", "carried_over", "total_handled", "carried_forward")
 
 
 def _blanks_as_zero(table, prefix: str, blanks: set[str]):
@@ -56,7 +88,7 @@ def _blanks_as_zero(table, prefix: str, blanks: set[str]):
             for k, row in table.items()}
 
 
-def _with_blanks(found: list[Finding], rule: str, blanks: set[str], cells: list[str]) -> list[Finding]:
+def _with_blanks(found: list[Finding], rule: rules.Rule, blanks: set[str], cells: list[str]) -> list[Finding]:
     """The rule's findings, and one saying which printed blanks it read as 0."""
     used = [c for c in cells if c in blanks]
     if not used:
@@ -64,32 +96,36 @@ def _with_blanks(found: list[Finding], rule: str, blanks: set[str], cells: list[
     for f in found:
         if f.severity == "error":
             f.detail += " (blank cells read as 0)"
-    return found + [Finding("validate", rule, "warning",
-                            f"{rule} checked with {len(used)} blank cell(s) read as 0", used)]
+    return found + [finding(rule, f"{rule.code} checked with {len(used)} blank cell(s) read as 0", used,
+                            severity="warning")]
 
 
-def _unchecked(rule: str, what: str, cells: list[str]) -> Finding:
-    return Finding("validate", rule, "warning", f"{what} not checked: null cells", cells)
+def _unchecked(rule: rules.Rule, what: str, cells: list[str]) -> Finding:
+    return finding(rule, f"{what} not checked: null cells", cells, severity="warning")
 
 
 def _r1(r) -> list[Finding]:
     out = []
     keys = R1_ROWS
+    split = len(R1.left)
     table = [r.get(k) or _NONE7 for k in keys]
     for i, col in enumerate(APPLICANT_LABELS):
         vals = [row[i] for row in table]
-        if None not in vals and abs((vals[0] + vals[1]) - (vals[2] + vals[3])) <= _EPS:
+        if None not in vals and abs(sum(vals[:split]) - sum(vals[split:])) <= _EPS:
             continue
         cells = [_cell(k, i) for k in keys]
         if None in vals:
-            out.append(_unchecked("R1", f"R1 {col}", [c for c, v in zip(cells, vals) if v is None]))
+            out.append(_unchecked(rules.R1, f"R1 {col}", [c for c, v in zip(cells, vals) if v is None]))
             continue
-        n, c, t, f = vals
-        if abs((n + c) - (t + f)) > _EPS:
-            out.append(Finding("validate", "R1", "error",
-                               f"{col}: new_received {_n(n)} + carried_over {_n(c)} = {_n(n + c)} != "
-                               f"total_handled {_n(t)} + carried_forward {_n(f)} = {_n(t + f)}", cells))
+        left, right = vals[:split], vals[split:]
+        if abs(sum(left) - sum(right)) > _EPS:
+            out.append(finding(rules.R1, f"{col}: {_terms(R1.left, left)} != {_terms(R1.right, right)}", cells))
     return out
+
+
+def _terms(names: tuple[str, ...], values: list[float]) -> str:
+    """「new_received 3 + carried_over 1 = 4」"""
+    return " + ".join(f"{k} {_n(v)}" for k, v in zip(names, values)) + f" = {_n(sum(values))}"
 
 
 def _r2(r) -> list[Finding]:
@@ -97,21 +133,21 @@ def _r2(r) -> list[Finding]:
     for key, row in r.items():
         if row is None:
             continue
-        if None not in row and abs(sum(row[:6]) - row[6]) <= _EPS:
+        if None not in row and abs(sum([row[i] for i in _R2_PARTS]) - row[_R2_TOTAL]) <= _EPS:
             continue
         cells = [_cell(key, i) for i in range(7)]
         if None in row:
-            out.append(_unchecked("R2", f"R2 {key}", [c for c, v in zip(cells, row) if v is None]))
+            out.append(_unchecked(rules.R2, f"R2 {key}", [c for c, v in zip(cells, row) if v is None]))
             continue
-        s = sum(row[:6])
-        if abs(s - row[6]) > _EPS:
-            out.append(Finding("validate", "R2", "error",
-                               f"{key} 总计 {_n(row[6])} != sum of applicant columns {_n(s)}", cells))
+        s = sum([row[i] for i in _R2_PARTS])
+        if abs(s - row[_R2_TOTAL]) > _EPS:
+            out.append(finding(rules.R2,
+                               f"{key} 总计 {_n(row[_R2_TOTAL])} != sum of applicant columns {_n(s)}", cells))
     return out
 
 
 def _outcome_rows(r) -> list[str]:
-    rows = list(OUTCOME_ROWS)
+    rows = list(_R3_ROWS)
     if OTHER_TOTAL in r and all(r.get(k) is None for k in OTHER_SUBROWS):
         rows = [k for k in rows if k not in OTHER_SUBROWS] + [OTHER_TOTAL]
     return rows
@@ -121,20 +157,20 @@ def _r3(r) -> list[Finding]:
     out = []
     rows = _outcome_rows(r)
     table = [r.get(k) or _NONE7 for k in rows]
-    totals = r.get("total_handled") or _NONE7
+    totals = r.get(_R3_TOTAL) or _NONE7
     for i, col in enumerate(APPLICANT_LABELS):
         vals = [row[i] for row in table]
         tot = totals[i]
         if tot is not None and None not in vals and abs(sum(vals) - tot) <= _EPS:
             continue
-        cells = [_cell("total_handled", i)] + [_cell(k, i) for k in rows]
+        cells = [_cell(_R3_TOTAL, i)] + [_cell(k, i) for k in rows]
         if tot is None or None in vals:
-            out.append(_unchecked("R3", f"R3 {col}", [c for c, v in zip(cells, [tot] + vals) if v is None]))
+            out.append(_unchecked(rules.R3, f"R3 {col}", [c for c, v in zip(cells, [tot] + vals) if v is None]))
             continue
         s = sum(vals)
         if abs(s - tot) > _EPS:
-            out.append(Finding("validate", "R3", "error",
-                               f"total_handled {col} {_n(tot)} != sum of {len(rows)} outcome rows {_n(s)}",
+            out.append(finding(rules.R3,
+                               f"{_R3_TOTAL} {col} {_n(tot)} != sum of {len(rows)} outcome rows {_n(s)}",
                                cells))
     return out
 
@@ -146,12 +182,12 @@ def _r4(rl) -> list[Finding]:
             continue
         cells = [f"review_litigation.{key}.{o}" for o in OUTCOMES]
         if None in row:
-            out.append(_unchecked("R4", f"R4 {key}", [c for c, v in zip(cells, row) if v is None]))
+            out.append(_unchecked(rules.R4, f"R4 {key}", [c for c, v in zip(cells, row) if v is None]))
             continue
-        s = sum(row[:4])
-        if abs(s - row[4]) > _EPS:
-            out.append(Finding("validate", "R4", "error",
-                               f"{key} 总计 {_n(row[4])} != 维持+纠正+其他+尚未审结 = {_n(s)}", cells))
+        s = sum([row[i] for i in _R4_PARTS])
+        if abs(s - row[_R4_TOTAL]) > _EPS:
+            out.append(finding(rules.R4,
+                               f"{key} 总计 {_n(row[_R4_TOTAL])} != 维持+纠正+其他+尚未审结 = {_n(s)}", cells))
     return out
 
 
@@ -162,10 +198,10 @@ def _value_checks(report: Report) -> list[Finding]:
     def check(name_of, v) -> None:
         if v < 0:
             name = name_of()
-            out.append(Finding("validate", "V-negative", "error", f"{name} is negative ({_n(v)})", [name]))
+            out.append(finding(rules.V_NEGATIVE, f"{name} is negative ({_n(v)})", [name]))
         elif v != int(v):
             name = name_of()
-            out.append(Finding("validate", "V-fraction", "error", f"{name} is not a whole count ({v})", [name]))
+            out.append(finding(rules.V_FRACTION, f"{name} is not a whole count ({v})", [name]))
 
     whole = _SMALL_COUNTS
     for key, row in (report.requests or {}).items():
@@ -182,7 +218,7 @@ def _value_checks(report: Report) -> list[Finding]:
                 check(lambda: f"active.{item}.{metric}", v)
     fee = report.active.fees_10k_yuan if report.active else None
     if fee is not None and fee < 0:
-        out.append(Finding("validate", "V-negative", "error", f"fees_10k_yuan is negative ({fee})",
+        out.append(finding(rules.V_NEGATIVE, f"fees_10k_yuan is negative ({fee})",
                            ["active.fees_10k_yuan.amount"]))
     return out
 

@@ -15,6 +15,7 @@ from typing import Iterable, Optional
 import duckdb
 import polars as pl
 
+from pipelines import rules
 from pipelines.geo import source_regions
 from pipelines.record import STATUSES, Report
 from pipelines.settings import warehouse_path
@@ -75,7 +76,23 @@ def migrate(conn: duckdb.DuckDBPyConnection) -> list[str]:
             conn.execute("ROLLBACK")
             raise
         applied.append(f.name)
+    _write_rules(conn)
     return applied
+
+
+def _write_rules(conn: duckdb.DuckDBPyConnection) -> None:
+    """The `rules` table as the catalogue says, rewritten only when they differ."""
+    rows = sorted((r.code, r.stage, r.severity, r.leaves_null, r.description) for r in rules.RULES)
+    if conn.execute("SELECT rule, stage, severity, leaves_null, description FROM rules ORDER BY ALL").fetchall() == rows:
+        return
+    conn.execute("BEGIN")
+    try:
+        conn.execute("DELETE FROM rules")
+        conn.executemany("INSERT INTO rules VALUES (?, ?, ?, ?, ?)", rows)
+        conn.execute("COMMIT")
+    except Exception:
+        conn.execute("ROLLBACK")
+        raise
 
 
 def published_path(path: Optional[Path | str] = None) -> Path:
@@ -213,8 +230,9 @@ def _write(conn: duckdb.DuckDBPyConnection, items: list[tuple[Report, DocumentIn
         in_batch = Counter(c["report_id"] for c in copies)
         several = [rid for rid in best if rid in existing or in_batch[rid] > 1]
         register("_several", pl.DataFrame({"report_id": several}, schema={"report_id": pl.Utf8}))
-        conn.execute("DELETE FROM findings WHERE (rule = 'L-write' AND report_id IN (SELECT report_id FROM _incoming)) "
-                     "OR (rule = 'D-copies-differ' AND report_id IN (SELECT report_id FROM _several))")
+        conn.execute("DELETE FROM findings WHERE (rule = ? AND report_id IN (SELECT report_id FROM _incoming)) "
+                     "OR (rule = ? AND report_id IN (SELECT report_id FROM _several))",
+                     [rules.L_WRITE.code, rules.D_COPIES_DIFFER.code])
         for table in REPORT_TABLES:
             _insert(conn, table, f[table])
         cp = pl.DataFrame(copies, schema=SCHEMAS["report_documents"]).unique(["report_id", "document_id"], keep="last")
@@ -235,9 +253,10 @@ def _flag_differing_copies(conn: duckdb.DuckDBPyConnection) -> None:
     """Copies of one report (reposts, a page and its attachment, a corrected re-issue) whose tables
     differ: the kept copy's numbers are only one of them, so the report says so (D-copies-differ).
     Over the batch's reports with more than one copy (`_several`), whose old such findings are gone."""
-    conn.execute("""
+    rule = rules.D_COPIES_DIFFER
+    conn.execute(f"""
         INSERT INTO findings (report_id, document_id, url, stage, rule, severity, detail, loaded_at)
-        SELECT c.report_id, r.document_id, r.url, 'load', 'D-copies-differ', 'error',
+        SELECT c.report_id, r.document_id, r.url, '{rule.stage}', '{rule.code}', '{rule.severity}',
                count(DISTINCT c.numbers_hash) || ' copies of this report print different numbers: '
                || string_agg(c.url || ' (' || c.parse_status || ')', '; ' ORDER BY c.url)
                || '; the numbers kept are those of ' || r.url, r.loaded_at
@@ -267,9 +286,11 @@ def _insert(conn: duckdb.DuckDBPyConnection, table: str, df: pl.DataFrame, repla
 
 def _record_load_failure(conn: duckdb.DuckDBPyConnection, report: Report, doc: DocumentInfo, error: str) -> None:
     try:
+        rule = rules.L_WRITE
         conn.execute("INSERT INTO findings (report_id, document_id, url, stage, rule, severity, detail, loaded_at) "
-                     "VALUES (?, ?, ?, 'load', 'L-write', 'error', ?, current_localtimestamp())",
-                     [report_id(report, doc.document_id), doc.document_id, doc.url, error[:2000]])
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, current_localtimestamp())",
+                     [report_id(report, doc.document_id), doc.document_id, doc.url, rule.stage, rule.code,
+                      rule.severity, error[:2000]])
     except duckdb.Error:
         pass  # the warehouse itself is unwritable; the caller reports the failure
 

@@ -19,9 +19,11 @@ from pathlib import Path
 from typing import Any, Optional
 
 from pipelines.geo import KINDS, LEVELS
+from pipelines.parse.validate import R1
 from pipelines.record import (ACTIVE_ITEMS, ACTIVE_METRICS, APPLICANTS, FORMAT_VERSIONS, OTHER_TOTAL, OUTCOME_ROWS,
-                              OUTCOMES, PROCEEDINGS, REQUEST_GROUPS, REQUEST_ROWS, SCOPES, SEVERITIES, STAGES,
-                              STATUSES, TABLE3_ROWS)
+                              OUTCOMES, PROCEEDINGS, REQUEST_GROUPS, REQUEST_ROWS, SCOPES, STATUSES,
+                              TABLE3_ROWS)
+from pipelines.rules import SEVERITIES, STAGES
 from pipelines.settings import PROJECT_ROOT, SQL_DIR
 
 SOURCES_YML = SQL_DIR / "sources.yml"
@@ -72,7 +74,9 @@ def _report_id(description: str = _REPORT) -> Column:
 # The format's own arithmetic (R1–R4, docs/formats.md §4) over the reports marked ok. Severity warn:
 # a parser slip shows, the statistics still build.
 _TABLE3_TESTS = (
-    {"balances": {"name": "request_outcomes_balance_r1", "config": {"severity": "warn"}}},
+    {"balances": {"name": "request_outcomes_balance_r1", "config": {"severity": "warn"},
+                  "arguments": {"group_by": ["report_id", R1.per], "along": R1.along, "left": list(R1.left),
+                                "right": list(R1.right)}}},
     {"sums_to_total": {"name": "request_outcomes_columns_sum_to_total_r2", "config": {"severity": "warn"},
                        "arguments": {"group_by": ["report_id", "row_key"], "part_column": "applicant",
                                      "total_value": "total"}}},
@@ -226,10 +230,21 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         _col("not_modified", "INTEGER", "Conditional GETs answered 304."),
         _col("requests_sent", "INTEGER", "HTTP requests, retries, redirects and robots.txt included."),
         _col("bytes_received", "BIGINT", "Bytes downloaded."),
-        _col("errors", "INTEGER", "Fetch failures (also findings of stage crawl)."),
+        _col("errors", "INTEGER", "The crawl's failures of severity error (warnings such as a robots.txt refusal not "
+                                  "counted; every failure is a finding of stage crawl)."),
         _col("reports_loaded", "INTEGER", "Reports written to the warehouse."),
         _col("interrupted", "BOOLEAN", "TRUE when the run stopped before its end (a deadline, a signal)."),
     ), key=("run_id",), key_enforced=True),
+    Table("rules", "The rules catalogue (pipelines/rules.py, docs/rules.md): one row per finding code, written from "
+                   "the catalogue at every migrate; join it to findings on `rule`.", (
+        _col("rule", "VARCHAR", "The code, as in findings.rule.", nullable=False),
+        _col("stage", "VARCHAR", "The stage that emits it.", nullable=False, values=STAGES),
+        _col("severity", "VARCHAR", "Its usual severity.", nullable=False, values=SEVERITIES),
+        _col("leaves_null", "VARCHAR", "'unread': the cells it names are NULL because they could not be read (never "
+                                       "0); 'blank': printed blank (NULL, 0 to the rules); NULL: it leaves no cell "
+                                       "NULL.", values=("unread", "blank")),
+        _col("description", "VARCHAR", "What it means to a reader of the warehouse.", nullable=False),
+    ), key=("rule",)),
 )}
 
 

@@ -9,6 +9,7 @@ from typing import Iterable, Optional
 
 import polars as pl
 
+from pipelines import rules
 from pipelines.geo import resolve as resolve_division
 from pipelines.record import APPLICANTS, OUTCOMES, Report, _active_json, _nums
 from pipelines.warehouse.contract import polars_schema
@@ -65,7 +66,7 @@ def copy_row(report: Report, doc: DocumentInfo) -> dict:
 
 def read_by_ocr(report: Report) -> bool:
     """The extract stage's `ocr` finding marks a document read from page images."""
-    return any(f.stage == "extract" and f.rule == "ocr" for f in report.findings)
+    return any(f.rule == rules.OCR.code for f in report.findings)
 
 
 def documents_frame(docs: Iterable[DocumentInfo]) -> pl.DataFrame:

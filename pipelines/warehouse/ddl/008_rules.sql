@@ -1,0 +1,11 @@
+-- 008: the rules catalogue (pipelines/rules.py): what each finding code means, which stage emits it,
+-- its usual severity, and whether the cells it names are NULL because unread or printed blank. Its
+-- rows are written from the catalogue at every migrate (warehouse.migrate), so they are always
+-- current; join it to findings on `rule`.
+CREATE TABLE rules (
+    rule        VARCHAR NOT NULL,  -- the code, as in findings.rule
+    stage       VARCHAR NOT NULL,  -- crawl, extract, parse, validate or load
+    severity    VARCHAR NOT NULL,  -- its usual severity: error, warning or info
+    leaves_null VARCHAR,           -- 'unread' (NULL, never 0), 'blank' (NULL, 0 to the rules) or NULL
+    description VARCHAR NOT NULL   -- what it means to a reader of the warehouse
+);
