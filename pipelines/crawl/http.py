@@ -19,6 +19,8 @@ from urllib.parse import urljoin, urlsplit
 import requests
 from protego import Protego
 
+from pipelines.encoding import decode, header_charset
+
 PROJECT_URL = "https://github.com/zfxxgk/zfxxgk"
 # HTTP headers are latin-1: the description stays ASCII
 USER_AGENT = (f"zfxxgk/0.1 (+{PROJECT_URL}; research crawler for government information disclosure "
@@ -71,12 +73,7 @@ class FetchResult:
 
     @property
     def charset(self) -> Optional[str]:
-        ct = self.content_type or ""
-        for part in ct.split(";")[1:]:
-            k, _, v = part.strip().partition("=")
-            if k.lower() == "charset" and v:
-                return v.strip("\"' ")
-        return None
+        return header_charset(self.content_type)
 
 
 def is_loopback(host: str) -> bool:
@@ -204,8 +201,6 @@ class Fetcher:
         robots_url = f"{scheme}://{netloc_raw}/robots.txt"
         res = self._fetch_once(robots_url, "GET", None, None, check_robots=False)
         if res.outcome == OK:
-            from pipelines.extract import decode
-
             text = decode(res.content or b"", res.charset)
             self._robots[netloc] = (Protego.parse(text), None)
         elif res.status is not None and 400 <= res.status < 500:
