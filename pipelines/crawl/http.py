@@ -20,6 +20,7 @@ import requests
 from protego import Protego
 
 from pipelines.encoding import decode, header_charset
+from pipelines.settings import DEFAULTS
 
 PROJECT_URL = "https://github.com/zfxxgk/zfxxgk"
 # HTTP headers are latin-1: the description stays ASCII
@@ -38,12 +39,14 @@ FAILURES = ("http_error", "timeout", "connection_error", "blocked", "robots_disa
 
 @dataclass
 class FetchConfig:
-    min_interval: float = 1.0         # seconds between requests to one host (robots Crawl-delay may raise it)
-    connect_timeout: float = 10.0
-    read_timeout: float = 30.0
-    max_bytes: int = 50 * 1024 * 1024
-    max_redirects: int = 5
-    retries: int = 3                  # extra attempts after the first
+    """The fetcher's limits; the defaults (and their meaning) are pipelines.settings.Settings'."""
+
+    min_interval: float = DEFAULTS.min_interval
+    connect_timeout: float = DEFAULTS.connect_timeout
+    read_timeout: float = DEFAULTS.read_timeout
+    max_bytes: int = DEFAULTS.max_bytes
+    max_redirects: int = DEFAULTS.max_redirects
+    retries: int = DEFAULTS.retries
     backoff: float = 1.0              # 1, 2, 4 s …
     max_retry_after: float = 300.0    # a longer Retry-After is a failure, not a sleep
     user_agent: str = USER_AGENT
