@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from pipelines.settings import PROJECT_ROOT, warehouse_path
+from pipelines.settings import Settings, dagster_home, settings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -75,8 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_ui)
 
     args = ap.parse_args(argv)
-    if args.db:
-        os.environ["ZFXXGK_DB"] = str(Path(args.db).resolve())
+    # --db over $ZFXXGK_DB; every command takes its paths from this object
+    args.settings = settings(db=Path(args.db).resolve() if args.db else None)
     try:
         return args.func(args)
     except BrokenPipeError:
@@ -153,11 +153,11 @@ def cmd_load(args) -> int:
     from pipelines.warehouse.transform import DbtError
 
     try:
-        result = load_local(args.paths)  # then `dbt build` of sql/ and the published copy
+        result = load_local(args.paths, db=args.settings.warehouse)  # then `dbt build` of sql/ and the published copy
     except DbtError as e:
         print(f"zfxxgk load: the reports were loaded, the SQL models were not rebuilt: {e}", file=sys.stderr)
         return 1
-    print(f"loaded {result.loaded} reports into {warehouse_path()}, models rebuilt by dbt"
+    print(f"loaded {result.loaded} reports into {args.settings.warehouse}, models rebuilt by dbt"
           + (f", {len(result.failed)} failed" if result.failed else ""))
     return 1 if result.failed else 0
 
@@ -167,24 +167,24 @@ def cmd_demo(args) -> int:
 
     print("Serving the bundled demo portal on 127.0.0.1 and running the etl_fast job on it "
           "(crawl → parse → load → SQL models → published copy)…", flush=True)
-    ok, summary = run_main_job()
+    ok, summary = run_main_job(s=args.settings)
     print(summary + "\n")
     if not ok:
         print("zfxxgk demo: the run failed; see `zfxxgk ui` (Runs) for its logs", file=sys.stderr)
         return 1
     code = cmd_stats(args)
-    return code or write_site(None)
+    return code or write_site(None, args.settings)
 
 
-def with_reader(command: str, work) -> int:
-    """Run `work(conn)` on a read-only warehouse connection (the published copy); a missing
+def with_reader(command: str, s: Settings, work) -> int:
+    """Run `work(conn)` on a read-only connection to `s`'s warehouse (the published copy); a missing
     warehouse or a SQL error is one line on stderr and exit 1, never a traceback."""
     import duckdb
 
     from pipelines import warehouse
 
     try:
-        with warehouse.connect_reader() as conn:
+        with warehouse.connect_reader(s.warehouse) as conn:
             work(conn)
     except (duckdb.Error, FileNotFoundError, OSError) as e:
         print(f"zfxxgk {command}: {e}", file=sys.stderr)
@@ -196,45 +196,45 @@ def cmd_stats(args) -> int:
     from pipelines.stats import print_headline
 
     def work(conn) -> None:
-        print(f"Warehouse {warehouse_path()}\n")
+        print(f"Warehouse {args.settings.warehouse}\n")
         print_headline(conn, year=getattr(args, "year", None), province=getattr(args, "province", None),
                        level=getattr(args, "level", None))
 
-    return with_reader("stats", work)
+    return with_reader("stats", args.settings, work)
 
 
 def cmd_export(args) -> int:
     from pipelines.stats import export_marts
 
-    return with_reader("export", lambda conn: print(
+    return with_reader("export", args.settings, lambda conn: print(
         f"wrote {len(export_marts(conn, args.dir, args.format))} marts to {args.dir} ({args.format})"))
 
 
 def cmd_report(args) -> int:
     from pipelines.stats.page import write_page
 
-    return with_reader("report", lambda conn: print(f"wrote {write_page(conn, args.out, year=args.year)}"))
+    return with_reader("report", args.settings, lambda conn: print(f"wrote {write_page(conn, args.out, year=args.year)}"))
 
 
-def write_site(out: Path | None, copies: bool = True) -> int:
-    from pipelines.site import build_site, default_site_dir
+def write_site(out: Path | None, s: Settings, copies: bool = True) -> int:
+    from pipelines.site import build_site
 
-    out = out or default_site_dir()
+    out = out or s.data_dir / "site"
 
     def work(conn) -> None:
         r = build_site(conn, out, copies=copies)
         print(f"wrote the site to {r.path} ({r.reports:,} reports, {r.issuers:,} issuers, {r.files:,} data files, "
               f"{r.seconds:.1f} s); open {r.path / 'index.html'} or run `zfxxgk site {out} --serve`")
 
-    return with_reader("site", work)  # a non-site DIR (FileExistsError) is one line on stderr too
+    return with_reader("site", s, work)  # a non-site DIR (FileExistsError) is one line on stderr too
 
 
 def cmd_site(args) -> int:
-    from pipelines.site import default_site_dir, serve
+    from pipelines.site import serve
 
-    out = args.dir or default_site_dir()
+    out = args.dir or args.settings.data_dir / "site"
     if not (args.serve and args.no_build):
-        code = write_site(out, copies=not args.no_copies)
+        code = write_site(out, args.settings, copies=not args.no_copies)
         if code or not args.serve:
             return code
     if not (out / "index.html").exists():
@@ -249,7 +249,7 @@ def cmd_docs(args) -> int:
     from pipelines.warehouse import transform
 
     try:
-        site = transform.generate_docs()
+        site = transform.generate_docs(args.settings.warehouse)
     except transform.DbtError as e:
         print(f"zfxxgk docs: {e}", file=sys.stderr)
         return 1
@@ -260,14 +260,15 @@ def cmd_docs(args) -> int:
 
 
 def cmd_query(args) -> int:
-    return with_reader("query", lambda conn: conn.sql(args.sql).show(max_width=250, max_rows=200))
+    return with_reader("query", args.settings, lambda conn: conn.sql(args.sql).show(max_width=250, max_rows=200))
 
 
 def cmd_ui(args) -> int:
-    env = {**os.environ, "DAGSTER_HOME": os.environ.get("DAGSTER_HOME") or str(PROJECT_ROOT)}
+    home = dagster_home(args.settings)
+    # the new process's environment only: the instance, and --db for the code location's resources
+    env = {**os.environ, "DAGSTER_HOME": str(home), **({"ZFXXGK_DB": str(args.settings.warehouse)} if args.db else {})}
     cmd = [sys.executable, "-m", "dagster", "dev", "-m", "pipelines.definitions", "-p", str(args.port)]
-    print(f"Dagster UI on http://127.0.0.1:{args.port} (instance {env['DAGSTER_HOME']}/dagster.yaml)")
-    os.chdir(PROJECT_ROOT)
+    print(f"Dagster UI on http://127.0.0.1:{args.port} (instance {home}/dagster.yaml)")
     os.execvpe(cmd[0], cmd, env)
 
 

@@ -19,12 +19,13 @@ from typing import Iterable, Iterator, Optional
 from pipelines import warehouse
 from pipelines.crawl.local import expand_paths, local_document
 from pipelines.parse import parse_document
+from pipelines.settings import settings
 from pipelines.warehouse import transform
 
 # documents per transaction: ~25 MB of records (a batch costs the same whatever the warehouse holds)
 # (ZFXXGK_LOAD_BATCH overrides it: the kill tests use small batches to land inside many)
-BATCH = int(os.environ.get("ZFXXGK_LOAD_BATCH") or 500)
-DUCKDB_MEMORY = os.environ.get("ZFXXGK_DUCKDB_MEMORY") or "1GB"
+BATCH = settings().load_batch
+DUCKDB_MEMORY = settings().duckdb_memory
 MIN_PARALLEL = 200     # below this many files, starting worker processes costs more than it saves
 
 
@@ -63,9 +64,9 @@ def parsed_batches(paths: list[Path], workers: int = 1, batch: int = BATCH) -> I
 
 def default_workers(n_files: int) -> int:
     """$ZFXXGK_WORKERS, else the CPU count (1 for fewer than MIN_PARALLEL files)."""
-    env = os.environ.get("ZFXXGK_WORKERS")
-    if env:
-        return max(1, int(env))
+    env = settings().workers
+    if env is not None:
+        return max(1, env)
     return (os.cpu_count() or 1) if n_files >= MIN_PARALLEL else 1
 
 

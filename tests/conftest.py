@@ -46,7 +46,7 @@ LANES = {
     # one module on in-memory inputs
     "unit": ("test_parse_formats", "test_parse_real_layouts", "test_parse_roundtrip", "test_fuzz_parser",
              "test_extract_formats", "test_extract_structure", "test_extract_bad_input", "test_geo_resolve",
-             "test_parse_near_match"),
+             "test_parse_near_match", "test_encoding", "test_settings", "test_crawl_fetch_parts"),
     # stages together, or with a real service on this machine: DuckDB and dbt, an HTTP server on
     # 127.0.0.1, converters and OCR engines, the CLI as a subprocess, headless Chromium
     "integration": ("test_warehouse", "test_dbt", "test_stats_models", "test_stats_page", "test_site", "test_cli",
@@ -55,7 +55,7 @@ LANES = {
                     "test_rules"),
     # whole jobs: Dagster runs and its UI, Celery workers, kill -9 of loads and crawls
     "e2e": ("test_dagster", "test_dagster_parallel", "test_dagster_ui", "test_celery", "test_faults_crawl",
-            "test_faults_load"),
+            "test_faults_load", "test_dagster_concurrency"),
 }
 LANE_OF = {stem: lane for lane, stems in LANES.items() for stem in stems}
 FAST_LANES = ("unit", "integration")

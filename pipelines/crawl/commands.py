@@ -1,19 +1,23 @@
 """The `zfxxgk crawl | run | sources` subcommands (pipelines/cli.py adds them with add_parsers)."""
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
+
+from pipelines.settings import DEFAULTS, Settings, settings
 
 
 def add_parsers(sub) -> None:
     def common(p) -> None:
         p.add_argument("--db", dest="crawl_db", type=Path, help="warehouse file (default: $ZFXXGK_DB or data/warehouse.duckdb)")
         p.add_argument("--data-dir", type=Path, help="raw documents and crawl state (default: $ZFXXGK_DATA_DIR or data/)")
-        p.add_argument("--interval", type=float, default=1.0, help="minimum seconds between requests to one host (default 1)")
-        p.add_argument("--max-pages", type=int, default=200, help="list pages per column before stopping (default 200)")
-        p.add_argument("--timeout", type=float, default=30.0, help="read timeout in seconds (default 30)")
-        p.add_argument("--retries", type=int, default=3)
+        # unset flags are None: the settings (ZFXXGK_*, else the declared defaults) decide
+        p.add_argument("--interval", type=float, help="minimum seconds between requests to one host "
+                       f"(default {DEFAULTS.min_interval:g})")
+        p.add_argument("--max-pages", type=int, help="list pages per column before stopping "
+                       f"(default {DEFAULTS.max_pages_per_column})")
+        p.add_argument("--timeout", type=float, help=f"read timeout in seconds (default {DEFAULTS.read_timeout:g})")
+        p.add_argument("--retries", type=int, help=f"retries of timeouts, 429 and 5xx (default {DEFAULTS.retries})")
         p.add_argument("--reparse", action="store_true", help="parse unchanged documents again (after a parser update)")
         p.add_argument("--quiet", action="store_true", help="no progress lines")
 
@@ -43,26 +47,31 @@ def add_parsers(sub) -> None:
     p.add_argument("url", help="a portal's home page or its 政府信息公开 page")
     p.add_argument("--add", action="store_true", help="append the columns found to the registry "
                    "($ZFXXGK_SOURCES or data/sources.csv); columns already there are skipped")
-    p.add_argument("--interval", type=float, default=1.0, help="minimum seconds between requests to one host (default 1)")
+    p.add_argument("--interval", type=float, help="minimum seconds between requests to one host "
+                   f"(default {DEFAULTS.min_interval:g})")
     p.add_argument("--max-pages", type=int, default=30, help="pages fetched at most (default 30)")
-    p.add_argument("--timeout", type=float, default=30.0)
+    p.add_argument("--timeout", type=float, help=f"read timeout in seconds (default {DEFAULTS.read_timeout:g})")
     p.set_defaults(func=cmd_discover)
+
+
+def _settings(args) -> Settings:
+    """The settings with this command's flags over the environment."""
+    db = args.crawl_db or getattr(args, "db", None)  # `zfxxgk --db X crawl` or `zfxxgk crawl --db X`
+    return settings(db=Path(db).resolve() if db else None, data_dir=args.data_dir,
+                    min_interval=args.interval, max_pages_per_column=args.max_pages, read_timeout=args.timeout,
+                    retries=args.retries)
 
 
 def _config(args):
     from pipelines.crawl.run import CrawlConfig
 
-    return CrawlConfig(min_interval=args.interval, max_pages_per_column=args.max_pages, read_timeout=args.timeout,
-                       retries=args.retries, force_reparse=args.reparse, progress=not args.quiet,
+    return CrawlConfig(**_settings(args).crawl_options(), force_reparse=args.reparse, progress=not args.quiet,
                        render=getattr(args, "render", "never"))
 
 
 def _paths(args) -> tuple[Path, Path]:
-    from pipelines.settings import data_dir, warehouse_path
-
-    if args.crawl_db:
-        os.environ["ZFXXGK_DB"] = str(args.crawl_db.resolve())
-    return (args.data_dir or data_dir()), (args.crawl_db or warehouse_path())
+    s = _settings(args)
+    return s.data_dir, s.warehouse
 
 
 def _finish(summary) -> int:
@@ -110,9 +119,7 @@ def cmd_run(args) -> int:
 def cmd_sources(args) -> int:
     from pipelines.crawl.registry import load_registry
     from pipelines.crawl.store import read_source_result
-    from pipelines.settings import data_dir
-
-    data = args.data_dir or data_dir()
+    data = settings(data_dir=args.data_dir).data_dir
     print(f"{'source_id':<24}{'adcode':<8}{'level':<11}{'here':<6}{'last crawl':<22}{'pages':>6}{'docs':>6}"
           f"{'reports':>8}{'errors':>7}  name")
     for e in load_registry():
@@ -137,7 +144,8 @@ def cmd_discover(args) -> int:
     if not args.url.startswith(("http://", "https://")):
         print(f"zfxxgk discover: not an http(s) URL: {args.url}", file=sys.stderr)
         return 2
-    found = discover_portal(args.url, interval=args.interval, max_pages=args.max_pages, timeout=args.timeout)
+    s = settings(min_interval=args.interval, read_timeout=args.timeout)
+    found = discover_portal(args.url, interval=s.min_interval, max_pages=args.max_pages, timeout=s.read_timeout)
     print(found.text())
     if not found.columns:
         return 1

@@ -20,6 +20,7 @@ from bs4 import BeautifulSoup
 from pipelines.crawl.discover import (_NOT_REPORT, _YEAR, _anchor_title, _clean_url, discover_list, is_attachment,
                                       page_text)
 from pipelines.crawl.http import OK, FetchConfig, Fetcher, HostScope
+from pipelines.settings import DEFAULTS
 
 # a 年报 column by its link text (no year: a year in the text is a report or a year sub-column)
 _COLUMN_TEXT = re.compile(r"(?:信息公开|政务公开)(?:工作)?(?:年度报告|年报)|公开年报|^年度报告$|^年报$|年度报告$")
@@ -102,7 +103,8 @@ def is_hub_link(text: str, url: str) -> bool:
     return bool(_HUB_TEXT.search(text)) or (not text and bool(_HUB_PATH.search(urlsplit(url).path)))
 
 
-def discover_portal(url: str, interval: float = 1.0, max_pages: int = 30, timeout: float = 30.0) -> Discovery:
+def discover_portal(url: str, interval: float = DEFAULTS.min_interval, max_pages: int = 30,
+                    timeout: float = DEFAULTS.read_timeout) -> Discovery:
     fetcher = Fetcher(FetchConfig(min_interval=interval, read_timeout=timeout, retries=1), HostScope([url]))
     out = Discovery(url)
 

@@ -10,16 +10,15 @@ never touch the real portals.
 from __future__ import annotations
 
 import csv
-import os
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Optional
 
 from pipelines.crawl.run import RENDER_POLICIES, Source
-from pipelines.settings import PROJECT_ROOT
+from pipelines.settings import DEFAULTS, settings
 
-REGISTRY = PROJECT_ROOT / "data" / "sources.csv"
+REGISTRY = DEFAULTS.sources  # the bundled registry
 DEMO_PLACEHOLDER = "{demo}"
 DEMO_PORT = 18345  # a stable port keeps the demo's URLs (and so its conditional GETs) the same across runs
 
@@ -39,7 +38,7 @@ class RegistryEntry:
 
 def registry_path() -> Path:
     """data/sources.csv, or the file named by ZFXXGK_SOURCES."""
-    return Path(os.environ.get("ZFXXGK_SOURCES") or REGISTRY)
+    return settings().sources
 
 
 def load_registry(path: Optional[Path] = None) -> list[RegistryEntry]:

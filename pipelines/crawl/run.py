@@ -27,13 +27,14 @@ from pipelines.crawl.discover import (Link, attachment_name, column_prefix, disc
 from pipelines.crawl.http import NOT_MODIFIED, OK, FetchConfig, Fetcher, FetchResult, HostScope
 from pipelines.crawl.store import CrawlState, RawStore, RunLog, atomic_write, read_jsonl, write_source_result
 from pipelines.record import Report
+from pipelines.settings import DEFAULTS
 
 
 @dataclass
 class CrawlConfig(FetchConfig):
-    max_pages_per_column: int = 200   # list pages (pagination, sub-columns, Hanweb POSTs) per start URL
+    max_pages_per_column: int = DEFAULTS.max_pages_per_column  # list pages per start URL (settings)
     max_subcolumn_depth: int = 2      # 2023n/ then 2023n/szfzcbm/
-    host_workers: int = 4             # hosts crawled in parallel (each host still one request at a time)
+    host_workers: int = DEFAULTS.host_workers  # hosts crawled in parallel (settings)
     force_reparse: bool = False       # parse documents again even if their bytes were loaded before
     progress: bool = True             # progress lines on stderr
     render: str = "never"             # bare start URLs (not registry sources): never | auto | always

@@ -24,7 +24,7 @@ from pipelines.warehouse import contract, transform
 from pipelines.defs.partitions import source_partitions
 from pipelines.defs.resources import CrawlerResource, DataDirResource, WarehouseResource
 
-@dg.asset(group_name="raw", partitions_def=source_partitions, pool="crawl",
+@dg.asset(group_name="raw", partitions_def=source_partitions,
           freshness_policy=dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=36),
                                                           warn_window=timedelta(hours=26)),
           description="One source's 年报 column crawled politely: list pages, report pages and attachments, "

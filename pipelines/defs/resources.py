@@ -8,7 +8,7 @@ import dagster as dg
 import duckdb
 
 from pipelines import warehouse
-from pipelines.settings import data_dir, warehouse_path
+from pipelines.settings import settings
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -32,19 +32,22 @@ class DataDirResource(dg.ConfigurableResource):
     path: str
 
 
-class CrawlerResource(dg.ConfigurableResource):
-    """Politeness and limits of the crawler (see pipelines.crawl.run.CrawlConfig)."""
+# the environment when the code location loads (ZFXXGK_*), else the declared defaults
+_SETTINGS = settings()
 
-    min_interval: float = 1.0  # seconds between requests to one host
-    read_timeout: float = 30.0
-    retries: int = 3
-    max_pages_per_column: int = 200
+
+class CrawlerResource(dg.ConfigurableResource):
+    """Politeness and limits of the crawler (pipelines.settings.Settings has what each one means)."""
+
+    min_interval: float = _SETTINGS.min_interval
+    read_timeout: float = _SETTINGS.read_timeout
+    retries: int = _SETTINGS.retries
+    max_pages_per_column: int = _SETTINGS.max_pages_per_column
 
     def config(self):
         from pipelines.crawl.run import CrawlConfig
 
-        return CrawlConfig(min_interval=self.min_interval, read_timeout=self.read_timeout, retries=self.retries,
-                           max_pages_per_column=self.max_pages_per_column, progress=False)
+        return CrawlConfig(**{**_SETTINGS.crawl_options(), **self.model_dump()}, progress=False)
 
 
 def dbt_resource():
@@ -59,6 +62,7 @@ def dbt_resource():
 
 
 def default_resources() -> dict:
-    return {"warehouse": WarehouseResource(path=str(warehouse_path())), "dbt": dbt_resource(),
-            "data_dir": DataDirResource(path=str(data_dir())),
+    s = settings()
+    return {"warehouse": WarehouseResource(path=str(s.warehouse)), "dbt": dbt_resource(),
+            "data_dir": DataDirResource(path=str(s.data_dir)),
             "crawler": CrawlerResource()}

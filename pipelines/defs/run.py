@@ -1,25 +1,26 @@
 """Running the main job from the command line, on the project's Dagster instance."""
-import os
+from typing import Optional
 
 import dagster as dg
 
-from pipelines.settings import PROJECT_ROOT
+from pipelines.settings import Settings, dagster_home, settings
 
 DEMO_SOURCE = "demo"
 
 
-def run_main_job(source: str = DEMO_SOURCE) -> tuple[bool, str]:
+def run_main_job(source: str = DEMO_SOURCE, s: Optional[Settings] = None) -> tuple[bool, str]:
     """etl_fast for one source (the bundled demo portal by default), recorded in the project's
-    instance so the run shows up in `zfxxgk ui`."""
-    # the project's instance: dagster.yaml at the project root, storage under data/dagster
-    os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT))
-    os.chdir(PROJECT_ROOT)  # dagster.yaml's storage paths are relative to the project root
+    instance (data/dagster, or $DAGSTER_HOME) so the run shows up in `zfxxgk ui`; the warehouse and
+    data directory are `s`'s (the command line's settings)."""
+    s = s or settings()
     from pipelines.definitions import defs
 
-    with dg.DagsterInstance.get() as instance:
+    with dg.DagsterInstance.from_config(str(dagster_home(s))) as instance:
         result = defs.resolve_job_def("etl_fast").execute_in_process(
             instance=instance, partition_key=source,
-            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}})
+            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}},
+                        "resources": {"warehouse": {"config": {"path": str(s.warehouse)}},
+                                      "data_dir": {"config": {"path": str(s.data_dir)}}}})
     return result.success, run_summary(result)
 
 

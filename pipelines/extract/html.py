@@ -7,14 +7,13 @@ only the innermost tables become grids (`GridRow`, exact column positions).
 """
 from __future__ import annotations
 
-import codecs
 import re
 from functools import lru_cache
 from typing import Optional
 
 from lxml import etree
 
-from pipelines import rules
+from pipelines import encoding, rules
 from pipelines.parse.cells import GridRow, Row, is_value
 
 _BLOCKS = frozenset({"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section",
@@ -151,32 +150,17 @@ def page_title(doc) -> Optional[str]:
 
 
 def read_html(data: bytes, declared: Optional[str] = None) -> tuple[list[Row], Optional[str]]:
-    """`html_to_rows` of a page's bytes decoded by `pipelines.extract.decode`. When decode's first
+    """`html_to_rows` of a page's bytes decoded by `pipelines.encoding.decode`. When decode's first
     choice is UTF-8 and the bytes are valid UTF-8 (what decode would return), libxml2 gets the
     bytes as they are instead of a re-encoding of the text."""
-    from pipelines.extract import decode
-
-    if not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) and _utf8_first(declared):
+    if encoding.utf8_first(data, declared):
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             text = None
         if text is not None:
             return html_to_rows(text, utf8=data)
-    return html_to_rows(decode(data, declared))
-
-
-def _utf8_first(declared: Optional[str]) -> bool:
-    """Whether `decode(data, declared)` tries UTF-8 first (its order: BOM, declared, utf-8, gb18030)."""
-    if not declared:
-        return True
-    enc = declared.strip().lower()
-    if enc in ("gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936"):
-        return False
-    try:
-        return codecs.lookup(enc).name == "utf-8"
-    except LookupError:  # decode skips an unknown name
-        return True
+    return html_to_rows(encoding.decode(data, declared))
 
 
 def html_to_rows(html: str, utf8: Optional[bytes] = None) -> tuple[list[Row], Optional[str]]:
