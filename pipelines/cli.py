@@ -83,8 +83,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_parse(args) -> int:
-    from pipelines.crawl.local import expand_paths
-    from pipelines.parse import parse_path
+    from pipelines.pipeline.documents import parse_path
+    from pipelines.pipeline.files import expand_paths
 
     paths = list(expand_paths(args.paths))
     missing = [p for p in paths if not p.is_file()]
@@ -148,7 +148,7 @@ def summary(report) -> str:
 
 
 def cmd_load(args) -> int:
-    from pipelines.pipeline import load_local
+    from pipelines.pipeline.load import load_local
     from pipelines.warehouse.transform import DbtError
 
     try:

@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, unquote, urljoin, urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup, Tag
 
-from pipelines.extract import decode
+from pipelines.charset import decode, meta_charset
 
 ATTACHMENT_EXTS = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx")
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -90,14 +90,9 @@ class Detail:
 
 def page_text(data: bytes, content_type_charset: Optional[str] = None) -> str:
     """Bytes of a page -> text: the HTTP charset, else <meta charset>, then BOM/UTF-8/GB18030/detection
-    (pipelines.extract.decode; gb2312/gbk read as gb18030)."""
+    (pipelines.charset.decode; gb2312/gbk read as gb18030)."""
     declared = content_type_charset or meta_charset(data)
     return decode(data, declared)
-
-
-def meta_charset(data: bytes) -> Optional[str]:
-    m = re.search(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", data[:4096], re.I)
-    return m.group(1).decode("ascii") if m else None
 
 
 def column_prefix(start_url: str) -> str:

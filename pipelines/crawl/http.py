@@ -19,6 +19,8 @@ from urllib.parse import urljoin, urlsplit
 import requests
 from protego import Protego
 
+from pipelines.charset import decode
+
 PROJECT_URL = "https://github.com/zfxxgk/zfxxgk"
 # HTTP headers are latin-1: the description stays ASCII
 USER_AGENT = (f"zfxxgk/0.1 (+{PROJECT_URL}; research crawler for government information disclosure "
@@ -204,8 +206,6 @@ class Fetcher:
         robots_url = f"{scheme}://{netloc_raw}/robots.txt"
         res = self._fetch_once(robots_url, "GET", None, None, check_robots=False)
         if res.outcome == OK:
-            from pipelines.extract import decode
-
             text = decode(res.content or b"", res.charset)
             self._robots[netloc] = (Protego.parse(text), None)
         elif res.status is not None and 400 <= res.status < 500:

@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from pipelines.parse.cells import Row, text_to_rows
+from pipelines.cells import Row, text_to_rows
+from pipelines.charset import UndecodableText, decode, meta_charset, utf8_damage
 from pipelines.record import Finding
 
 MAGIC = [
@@ -55,49 +56,6 @@ def sniff(data: bytes) -> str:
     return "text"
 
 
-def decode(data: bytes, declared: Optional[str] = None) -> str:
-    """Bytes -> text: BOM, then the declared charset, then UTF-8, then GB18030, then detection.
-
-    gb2312/gbk are decoded as gb18030, their superset (strict gb2312 decoding drops whole
-    pages over one character outside it, such as 镕).
-    """
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
-    tried = []
-    if declared:
-        enc = declared.strip().lower()
-        enc = "gb18030" if enc in ("gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936") else enc
-        tried.append(enc)
-    for enc in [*tried, "utf-8", "gb18030"]:
-        try:
-            return data.decode(enc)
-        except (UnicodeDecodeError, LookupError):
-            if enc == "utf-8" and utf8_damage(data) is not None:
-                # UTF-8 but for a few broken bytes: GB18030 would "succeed" with mojibake everywhere
-                return data.decode("utf-8", errors="replace")
-            continue
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is None:
-        raise ExtractError("the text is in no encoding that could be recognised", "E-encoding")
-    return str(best)
-
-
-def utf8_damage(data: bytes) -> Optional[int]:
-    """How many byte sequences are not UTF-8, when the document is UTF-8 but for a few of them
-    (at most 1 in 2,000 bytes; real GBK text breaks UTF-8 at nearly every character); else None."""
-    try:
-        data.decode("utf-8")
-        return 0
-    except UnicodeDecodeError:
-        pass
-    bad = data.decode("utf-8", errors="replace").count("\ufffd") - data.count(b"\xef\xbf\xbd")
-    return bad if bad <= max(2, len(data) // 2000) else None
-
-
 def _damage_findings(data: bytes, declared: Optional[str]) -> list[Finding]:
     """A warning when decoding replaced broken UTF-8 bytes: cells that held them read as null."""
     if declared and declared.strip().lower() not in ("utf-8", "utf8"):
@@ -111,6 +69,13 @@ def _damage_findings(data: bytes, declared: Optional[str]) -> list[Finding]:
 
 
 def extract(data: bytes, name: str = "", declared_charset: Optional[str] = None) -> Extracted:
+    try:
+        return _extract(data, name, declared_charset)
+    except UndecodableText as e:
+        raise ExtractError(str(e), "E-encoding") from e
+
+
+def _extract(data: bytes, name: str, declared_charset: Optional[str]) -> Extracted:
     if not data.strip():
         raise ExtractError("the document is empty", "E-empty")
     from pipelines.extract.limits import check_size
@@ -120,7 +85,7 @@ def extract(data: bytes, name: str = "", declared_charset: Optional[str] = None)
     if kind == "html":
         from pipelines.extract.html import read_html
 
-        declared = declared_charset or _meta_charset(data)
+        declared = declared_charset or meta_charset(data)
         rows, title = read_html(data, declared)
         return Extracted(rows, "html", title, _damage_findings(data, declared))
     if kind == "text":
@@ -217,13 +182,6 @@ def _is_bmp(data: bytes) -> bool:
         return False
     size = int.from_bytes(data[2:6], "little")
     return (size == 0 or abs(size - len(data)) <= 16) and int.from_bytes(data[14:18], "little") in (12, 40, 52, 56, 64, 108, 124)
-
-
-def _meta_charset(data: bytes) -> Optional[str]:
-    import re
-
-    m = re.search(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", data[:4096], re.I)
-    return m.group(1).decode("ascii") if m else None
 
 
 def _garbled(text: str) -> bool:

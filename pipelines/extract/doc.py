@@ -18,9 +18,9 @@ from io import BytesIO
 from pathlib import Path
 from typing import Optional
 
+from pipelines.cells import text_to_rows
 from pipelines.extract import ExtractError, Extracted
 from pipelines.extract.limits import Deadline, require_tool, run_tool
-from pipelines.parse.cells import text_to_rows
 from pipelines.record import Finding
 
 _LO_LOCK = threading.Lock()

@@ -14,7 +14,9 @@ from typing import Optional
 
 from lxml import etree
 
-from pipelines.parse.cells import GridRow, Row, is_value
+from pipelines.cells import GridRow, Row, is_value
+from pipelines.charset import GB_ALIASES, decode
+from pipelines.titles import find_title
 
 _BLOCKS = frozenset({"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section",
                      "article", "table", "tbody", "thead", "tfoot", "blockquote", "pre", "dd", "dt", "dl", "hr",
@@ -127,8 +129,6 @@ def _meta(metas: list, name: str) -> Optional[str]:
 def page_title(doc) -> Optional[str]:
     """The page's report title: ArticleTitle meta, else <title>. When the title names no
     issuer (「2023年政府信息公开工作年度报告」), the ContentSource meta is put before it."""
-    from pipelines.parse.metadata import find_title
-
     # one pass over the page for the <meta>s and the first <title>
     metas = []
     t = None
@@ -150,11 +150,9 @@ def page_title(doc) -> Optional[str]:
 
 
 def read_html(data: bytes, declared: Optional[str] = None) -> tuple[list[Row], Optional[str]]:
-    """`html_to_rows` of a page's bytes decoded by `pipelines.extract.decode`. When decode's first
+    """`html_to_rows` of a page's bytes decoded by `pipelines.charset.decode`. When decode's first
     choice is UTF-8 and the bytes are valid UTF-8 (what decode would return), libxml2 gets the
     bytes as they are instead of a re-encoding of the text."""
-    from pipelines.extract import decode
-
     if not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) and _utf8_first(declared):
         try:
             text = data.decode("utf-8")
@@ -170,7 +168,7 @@ def _utf8_first(declared: Optional[str]) -> bool:
     if not declared:
         return True
     enc = declared.strip().lower()
-    if enc in ("gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936"):
+    if enc in GB_ALIASES:
         return False
     try:
         return codecs.lookup(enc).name == "utf-8"

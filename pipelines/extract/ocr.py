@@ -33,9 +33,9 @@ from pathlib import Path
 from statistics import mean, median
 from typing import Iterable, Iterator, Optional, Sequence
 
+from pipelines.cells import NUMBER, PLACEHOLDER, UNREADABLE_MARK, GridRow, Row, read_cell
 from pipelines.extract import ExtractError, Extracted
 from pipelines.extract.limits import Deadline, run_tool
-from pipelines.parse.cells import NUMBER, PLACEHOLDER, UNREADABLE_MARK, GridRow, Row, read_cell
 from pipelines.record import Finding
 
 RENDER_DPI = 300  # PDF pages are rendered at this resolution; coarser images are upscaled to it
@@ -546,7 +546,7 @@ class OcrPage:
 
 def clean_value(text: str) -> str:
     """A value cell's reading, full-width folded, spaces and thousands commas removed."""
-    from pipelines.parse.cells import normalize
+    from pipelines.cells import normalize
 
     s = normalize(text)
     if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", s):

@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Optional
 
+from pipelines.cells import GridRow, Row, is_value
 from pipelines.extract import ExtractError, Extracted
 from pipelines.extract.limits import MAX_PDF_PAGES, Deadline
-from pipelines.parse.cells import GridRow, Row, is_value
 from pipelines.record import Finding
 
 EDGE_TOL = 2.0  # points: cell edges closer than this are one edge

@@ -12,9 +12,9 @@ import datetime as dt
 from io import BytesIO
 from typing import Any, Optional
 
+from pipelines.cells import GridRow, Row, is_value
 from pipelines.extract import ExtractError, Extracted
 from pipelines.extract.limits import Deadline
-from pipelines.parse.cells import GridRow, Row, is_value
 from pipelines.record import Finding
 
 MAX_ROWS = 5000  # per sheet; a report's tables are a few dozen rows

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 from pipelines import warehouse
-from pipelines.crawl.local import expand_paths, local_document
-from pipelines.parse import parse_document
+from pipelines.pipeline.documents import parse_document
+from pipelines.pipeline.files import expand_paths, local_document
 from pipelines.warehouse import transform
 
 # documents per transaction: ~25 MB of records (a batch costs the same whatever the warehouse holds)
