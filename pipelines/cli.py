@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("paths", nargs="+", type=Path)
     p.set_defaults(func=cmd_load)
 
-    from pipelines.crawl.commands import add_parsers as add_crawl_parsers  # crawl, run, sources
+    from pipelines.crawl_commands import add_parsers as add_crawl_parsers  # crawl, run, sources
 
     add_crawl_parsers(sub)
 
