@@ -1,4 +1,8 @@
-"""The `zfxxgk` command line."""
+"""The `zfxxgk` command line.
+
+Each command imports its stage when it runs: `zfxxgk parse` should not pay for Dagster, dbt and
+DuckDB.
+"""
 from __future__ import annotations
 
 import argparse

@@ -1,4 +1,5 @@
-"""The `zfxxgk crawl | run | sources | discover` subcommands (pipelines/cli.py adds them with add_parsers)."""
+"""The `zfxxgk crawl | run | sources | discover` subcommands (pipelines/cli.py adds them with add_parsers).
+Like cli.py, each command imports its stage when it runs."""
 from __future__ import annotations
 
 import os

@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import Iterable, Optional, TextIO
 from urllib.parse import urlsplit
 
+from pipelines.crawl import browser
 from pipelines.crawl.discover import (Link, column_prefix, discover_list, hanweb_record_urls, hanweb_records,
                                       is_attachment, is_js_shell, page_text, parse_detail)
 from pipelines.crawl.http import NOT_MODIFIED, OK, FetchConfig, Fetcher, FetchResult, HostScope
+from pipelines.crawl.listapi import find_list_apis, read_api_page
 from pipelines.crawl.progress import Progress
 from pipelines.crawl.store import CrawlState, RawStore, RunLog
 
@@ -327,8 +329,6 @@ class _Crawler:
         return pages
 
     def _replay_apis(self, source: Source, start_url: str, group: ListGroup, pages: int) -> int:
-        from pipelines.crawl.listapi import find_list_apis, read_api_page
-
         cap = self.config.max_pages_per_column
         for api in find_list_apis(group.html or "", group.first_url, group.data_urls):
             page_no, idle = api.first_page, 0
@@ -362,8 +362,6 @@ class _Crawler:
         return pages
 
     def _render(self, source: Source, start_url: str, group: ListGroup, html_of: dict[str, str]) -> None:
-        from pipelines.crawl import browser
-
         why = browser.unavailable()
         if why:
             self._fail(source.source_id, group.first_url, "render_unavailable", None,

@@ -76,6 +76,8 @@ def extract(data: bytes, name: str = "", declared_charset: Optional[str] = None)
 
 
 def _extract(data: bytes, name: str, declared_charset: Optional[str]) -> Extracted:
+    # The readers are imported here, by kind: each imports this package (ExtractError, Extracted),
+    # so importing them above would be a cycle.
     if not data.strip():
         raise ExtractError("the document is empty", "E-empty")
     from pipelines.extract.limits import check_size

@@ -16,6 +16,7 @@ from lxml import etree
 
 from pipelines.cells import GridRow, Row, is_value
 from pipelines.charset import GB_ALIASES, decode
+from pipelines.extract import ExtractError
 from pipelines.titles import find_title
 
 _BLOCKS = frozenset({"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section",
@@ -73,8 +74,6 @@ def table_grid(table) -> list[Row]:
             colspan, rowspan = _span(colspan), _span(rowspan)
             spanned += colspan * rowspan
             if spanned > MAX_SPANNED_CELLS:
-                from pipelines.extract import ExtractError
-
                 raise ExtractError(f"a table whose row/colspans expand to over {MAX_SPANNED_CELLS:,} cells "
                                    "(no report table has this many)", "E-html-table-too-large")
             spread = "" if is_value(text) else text
@@ -202,8 +201,6 @@ def html_to_rows(html: str, utf8: Optional[bytes] = None) -> tuple[list[Row], Op
     # read only in part must say so, not become a report without its tables.
     cut = next((e.message for e in parser.error_log if e.type_name == "ERR_RESOURCE_LIMIT"), None)
     if cut:
-        from pipelines.extract import ExtractError
-
         raise ExtractError(f"the HTML exceeds the parser's limits and would be read only in part: {cut}",
                            "E-html-too-deep")
     title = page_title(doc)

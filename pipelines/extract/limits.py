@@ -16,6 +16,8 @@ import zipfile
 from io import BytesIO
 from typing import Optional
 
+from pipelines.extract import ExtractError
+
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 256 * 1024 * 1024  # an annual report's docx/xlsx inflates to a few MB
 MAX_ZIP_RATIO = 200  # deflate rarely exceeds ~20:1 on XML; bombs run to 1000:1 and beyond
@@ -25,8 +27,6 @@ SECONDS_PER_DOCUMENT = 120.0
 
 
 def _error(message: str, rule: str, status: str = "failed") -> Exception:
-    from pipelines.extract import ExtractError  # the package imports this module's users lazily
-
     return ExtractError(message, rule, status)
 
 
