@@ -5,6 +5,7 @@ found: `pipelines.pipeline.crawled`.
 """
 from __future__ import annotations
 
+import logging
 import posixpath
 import secrets
 import threading
@@ -24,6 +25,8 @@ from pipelines.crawl.http import NOT_MODIFIED, OK, FetchConfig, Fetcher, FetchRe
 from pipelines.crawl.listapi import find_list_apis, read_api_page
 from pipelines.crawl.progress import Progress
 from pipelines.crawl.store import CrawlState, RawStore, RunLog
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -182,6 +185,7 @@ class _Crawler:
                                          "severity": severity})
             self.result.per_source[source_id]["errors"] += 1
         self.progress.add("errors")
+        log.debug("%s: %s %s: %s", source_id, outcome, url, error)
 
     def claim(self, url: str) -> bool:
         with self.lock:
@@ -530,4 +534,8 @@ def crawl(sources: Iterable[Source | str], data_dir: Path, config: Optional[Craw
         c.log.close()
         progress.show(force=True)
         progress.done()
-    return c.result
+    r = c.result
+    log.info("crawl %s%s: %d list pages, %d documents (%d downloaded, %d not modified), %d failures",
+             r.run_id, " (interrupted)" if r.interrupted else "", r.list_pages, len(r.docs), r.downloaded,
+             r.not_modified, len(r.failures))
+    return r

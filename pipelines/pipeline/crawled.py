@@ -13,6 +13,7 @@ assets call these; the crawler itself, `pipelines.crawl.run`, never parses and n
 from __future__ import annotations
 
 import json
+import logging
 import pickle
 import shutil
 from collections import Counter
@@ -33,6 +34,8 @@ from pipelines.record import Report
 from pipelines.settings import data_dir as default_data_dir
 from pipelines.titles import find_title
 from pipelines.warehouse.frames import DocumentInfo
+
+log = logging.getLogger(__name__)
 
 FETCH_LOG_SCHEMA = {
     "run_id": pl.Utf8, "source_id": pl.Utf8, "url": pl.Utf8, "final_url": pl.Utf8, "method": pl.Utf8,
@@ -143,6 +146,9 @@ def parse_crawl(result: CrawlResult, force: bool = False, workers: Optional[int]
         out.batch_files.append(str(path))
         out.reports += len(items)
     out.statuses, out.reports_by_source = dict(statuses), dict(by_source)
+    log.info("crawl %s: parsed %d documents in %d batch(es) (%s), %d pages carrying attachments; %d unchanged skipped",
+             result.run_id, out.reports, len(out.batch_files),
+             ", ".join(f"{k} {v}" for k, v in sorted(out.statuses.items())) or "none", len(out.carriers), unchanged)
     return out
 
 
@@ -186,6 +192,10 @@ def load_crawl(parsed: ParsedCrawl, db_path: Optional[Path] = None, build_models
         state.update(info.url, loaded_sha=info.document_id)
     state.compact()
     shutil.rmtree(spool_dir(result.data_dir, result.run_id), ignore_errors=True)
+    for document_id, error in lr.failed:
+        log.warning("crawl %s: document %s not loaded: %s", result.run_id, document_id, error)
+    log.info("crawl %s: loaded %d reports (%d kept another copy's numbers, %d failed)", result.run_id, lr.loaded,
+             lr.kept_other_copy, len(lr.failed))
     return lr
 
 

@@ -2,12 +2,16 @@
 reads the rows. Above both, so the parser never imports the extractors."""
 from __future__ import annotations
 
+import logging
+
 from pathlib import Path
 from typing import Optional
 
 from pipelines.extract import ExtractError, extract
 from pipelines.parse import parse_rows
 from pipelines.record import Report
+
+log = logging.getLogger(__name__)
 
 
 def parse_document(data: bytes, name: str, source: Optional[str] = None) -> Report:
@@ -16,6 +20,7 @@ def parse_document(data: bytes, name: str, source: Optional[str] = None) -> Repo
     try:
         doc = extract(data, name)
     except ExtractError as e:
+        log.debug("%s: not read (%s, %s): %s", source, e.status, e.rule, e)
         report = Report(source=source, parse_status=e.status)
         report.add("extract", e.rule, "error", str(e))
         return report

@@ -10,6 +10,7 @@ runs in that many processes while the main process writes the previous batch.
 """
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections import deque
@@ -30,6 +31,8 @@ from pipelines.warehouse.frames import DocumentInfo
 BATCH = int(os.environ.get("ZFXXGK_LOAD_BATCH") or 500)
 DUCKDB_MEMORY = os.environ.get("ZFXXGK_DUCKDB_MEMORY") or "1GB"
 MIN_PARALLEL = 200     # below this many files, starting worker processes costs more than it saves
+
+log = logging.getLogger(__name__)
 
 Task = TypeVar("Task")
 Parsed = TypeVar("Parsed")
@@ -135,5 +138,9 @@ def load_local(paths: Iterable[Path], db: Path | None = None, workers: Optional[
 
     with connect(db) as conn:
         write_batches(conn, readable(parsed_batches(files, parse_file, workers, batch)), total)
+    for document_id, error in total.failed:
+        log.warning("not loaded: %s", f"{document_id}: {error}" if document_id else error)
     build_and_publish(db, total)
+    log.info("loaded %d reports from %d files (%d kept another copy's numbers, %d failed); models built, published",
+             total.loaded, len(files), total.kept_other_copy, len(total.failed))
     return total
