@@ -24,7 +24,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pipelines.crawl.demo_server import DEMO_SCRIPT_COLUMNS, demo_start_urls, serve_demo_portal  # noqa: E402
-from pipelines.crawl.run import CrawlConfig, Source, crawl, crawl_and_load  # noqa: E402
+from pipelines.crawl.run import CrawlConfig, Source, crawl  # noqa: E402
+from pipelines.pipeline.crawled import crawl_and_load  # noqa: E402
 
 
 def main() -> None:

@@ -5,7 +5,7 @@
 1. Generates the corpus (benchmarks/gen_corpus.py: N documents over N/50 portals, every layout,
    with notices, reposts and inconsistent reports) into DIR (default benchmarks/out/e2e_N/), unless
    DIR already holds it. Not timed.
-2. Runs what `zfxxgk load DIR` runs (`pipelines.pipeline.load_local`: read, parse in worker
+2. Runs what `zfxxgk load DIR` runs (`pipelines.pipeline.load.load_local`: read, parse in worker
    processes, load batch by batch, build every model in sql/, publish the read-only copy) in a fresh
    process and measures:
    - wall time, and per stage: waiting for parsed batches (reading and parsing beyond what overlaps
@@ -43,7 +43,7 @@ from benchmarks.gen_corpus import generate, max_portals  # noqa: E402
 CHILD = """
 import json, sys
 from pathlib import Path
-from pipelines.pipeline import load_local
+from pipelines.pipeline.load import load_local
 r = load_local([Path(sys.argv[2])], Path(sys.argv[1]))
 print("STAGES " + json.dumps({"loaded": r.loaded, "failed": len(r.failed), "seconds": r.seconds}), flush=True)
 """

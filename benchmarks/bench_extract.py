@@ -22,7 +22,7 @@ import pdfplumber  # noqa: E402
 
 from pipelines.extract import extract  # noqa: E402
 from pipelines.extract.doc import libreoffice_convert  # noqa: E402
-from pipelines.parse import parse_document  # noqa: E402
+from pipelines.pipeline.documents import parse_document  # noqa: E402
 from tests.support.synth import random_report  # noqa: E402
 from tests.fixtures.extract.render import report_blocks, to_docx  # noqa: E402
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipelines.parse import parse_document  # noqa: E402
+from pipelines.pipeline.documents import parse_document  # noqa: E402
 from tests.support.synth import LAYOUTS, file_name, random_report, render  # noqa: E402
 
 TABLES = ("active", "requests", "review_litigation")

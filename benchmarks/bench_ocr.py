@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipelines.parse import parse_document  # noqa: E402
+from pipelines.pipeline.documents import parse_document  # noqa: E402
 from tests.conftest import EXPECTED_DIR, expected_record  # noqa: E402
 from tests.fixtures.extract.scan import HARSH, scan_record, score  # noqa: E402
 

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import lxml.html  # noqa: E402
 
-from pipelines.parse import parse_path  # noqa: E402
+from pipelines.pipeline.documents import parse_path  # noqa: E402
 from tests.support.synth import random_report, render  # noqa: E402
 
 

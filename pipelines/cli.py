@@ -1,4 +1,8 @@
-"""The `zfxxgk` command line."""
+"""The `zfxxgk` command line.
+
+Each command imports its stage when it runs: `zfxxgk parse` should not pay for Dagster, dbt and
+DuckDB.
+"""
 from __future__ import annotations
 
 import argparse
@@ -26,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("paths", nargs="+", type=Path)
     p.set_defaults(func=cmd_load)
 
-    from pipelines.crawl.commands import add_parsers as add_crawl_parsers  # crawl, run, sources
+    from pipelines.crawl_commands import add_parsers as add_crawl_parsers  # crawl, run, sources
 
     add_crawl_parsers(sub)
 
@@ -84,8 +88,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_parse(args) -> int:
-    from pipelines.crawl.local import expand_paths
-    from pipelines.parse import parse_path
+    from pipelines.pipeline.documents import parse_path
+    from pipelines.pipeline.files import expand_paths
 
     paths = list(expand_paths(args.paths))
     missing = [p for p in paths if not p.is_file()]
@@ -149,7 +153,7 @@ def summary(report) -> str:
 
 
 def cmd_load(args) -> int:
-    from pipelines.pipeline import load_local
+    from pipelines.pipeline.load import load_local
     from pipelines.warehouse.transform import DbtError
 
     try:

@@ -11,7 +11,8 @@ import pytest
 
 from conftest import expected_record
 from pipelines.crawl.demo_server import demo_start_urls, serve_demo_portal
-from pipelines.crawl.run import CrawlConfig, crawl, crawl_and_load
+from pipelines.crawl.run import CrawlConfig, crawl
+from pipelines.pipeline.crawled import crawl_and_load
 from pipelines.record import APPLICANTS, OUTCOMES, PROCEEDINGS
 
 FAST = dict(min_interval=0.01, backoff=0.01, connect_timeout=2, read_timeout=2, progress=False)

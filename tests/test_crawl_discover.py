@@ -10,7 +10,8 @@ import duckdb
 
 from pipelines.crawl.demo_server import DEMO_SITE, Fault, serve_demo_portal
 from pipelines.crawl.discover import discover_list, is_report_title, page_text, parse_detail, trs_pages
-from pipelines.crawl.run import CrawlConfig, crawl, crawl_and_load
+from pipelines.crawl.run import CrawlConfig, crawl
+from pipelines.pipeline.crawled import crawl_and_load
 
 FAST = dict(min_interval=0.01, backoff=0.01, connect_timeout=2, read_timeout=2, progress=False)
 REPORT_BODY = (DEMO_SITE / "utf8/xxgknb/202401/t20240131_2002.html").read_text(encoding="utf-8")

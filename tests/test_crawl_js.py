@@ -18,7 +18,8 @@ from pipelines.crawl import browser
 from pipelines.crawl.demo_server import DEMO_SCRIPT_COLUMNS, DEMO_SITE, serve_demo_portal
 from pipelines.crawl.discover import discover_list
 from pipelines.crawl.listapi import find_list_apis, read_api_page
-from pipelines.crawl.run import CrawlConfig, Source, crawl, load_crawl, parse_crawl
+from pipelines.crawl.run import CrawlConfig, Source, crawl
+from pipelines.pipeline.crawled import load_crawl, parse_crawl
 from pipelines.record import APPLICANTS
 
 FAST = dict(backoff=0.01, connect_timeout=2, read_timeout=5, progress=False)

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import dagster as dg
 import pytest
+import yaml
 
 from pipelines import warehouse
 from pipelines.defs.resources import CrawlerResource, DataDirResource, WarehouseResource, dbt_resource
@@ -48,9 +50,13 @@ def demo_run(tmp_path_factory):
     from pipelines.definitions import defs
 
     tmp = tmp_path_factory.mktemp("demo_run")
-    with dg.instance_for_test() as instance:
+    # the project's python_logs (dagster.yaml): the stages' module loggers captured in the run's logs
+    python_logs = yaml.safe_load((PROJECT_ROOT / "dagster.yaml").read_text(encoding="utf-8"))["python_logs"]
+    with dg.instance_for_test(overrides={"python_logs": python_logs}) as instance:
         result = defs.resolve_job_def("etl_fast").execute_in_process(
             instance=instance, partition_key="demo", resources=resources(tmp))
+        messages = [e.user_message for e in instance.all_logs(result.run_id)]
+    (tmp / "run_log.txt").write_text("\n".join(messages), encoding="utf-8")
     return tmp, result
 
 
@@ -70,6 +76,15 @@ def test_demo_partition_fills_the_warehouse(demo_run):
                             ).fetchone()[0] == 5
         assert conn.execute("SELECT count(*) FROM sources WHERE source_id = 'demo'").fetchone()[0] == 1
     assert warehouse.published_path(tmp / "w.duckdb").exists()
+
+
+def test_run_logs_show_what_each_stage_finished(demo_run):
+    """The stages' own log lines (module loggers, no Dagster in them) reach the run's event log."""
+    tmp, _ = demo_run
+    messages = (tmp / "run_log.txt").read_text(encoding="utf-8").splitlines()
+    assert any(re.match(r"crawl \S+: \d+ list pages, \d+ documents", m) for m in messages), messages
+    assert any(re.match(r"crawl \S+: parsed \d+ documents", m) for m in messages), messages
+    assert any(re.match(r"crawl \S+: loaded \d+ reports", m) for m in messages), messages
 
 
 def test_consistency_check_fails_on_an_ok_report_whose_numbers_break_a_rule(demo_run):

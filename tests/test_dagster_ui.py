@@ -19,7 +19,7 @@ import duckdb
 import pytest
 
 from pipelines import warehouse
-from pipelines.pipeline import load_local
+from pipelines.pipeline.load import load_local
 from pipelines.settings import PROJECT_ROOT, SAMPLES_DIR
 
 ARTIFACTS = Path(__file__).parent / "artifacts"

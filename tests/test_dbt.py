@@ -14,7 +14,7 @@ import urllib.request
 import pytest
 
 from pipelines import warehouse
-from pipelines.pipeline import load_local
+from pipelines.pipeline.load import load_local
 from pipelines.record import OTHER_TOTAL, REQUEST_ROWS
 from pipelines.settings import PROJECT_ROOT, SAMPLES_DIR
 from pipelines.warehouse import transform

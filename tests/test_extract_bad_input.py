@@ -12,7 +12,7 @@ from PIL import Image
 from pipelines.extract import ExtractError, extract
 from pipelines.extract import limits
 from pipelines.extract.doc import libreoffice_convert
-from pipelines.parse import parse_document
+from pipelines.pipeline.documents import parse_document
 from tests.conftest import expected_record
 from tests.fixtures.extract.render import report_blocks, to_docx, to_xlsx
 

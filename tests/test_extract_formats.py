@@ -19,7 +19,7 @@ import pytest
 from pipelines.extract import Extracted, extract
 from pipelines.extract.doc import libreoffice_convert, word_to_rows
 from pipelines.extract.limits import Deadline
-from pipelines.parse import parse_document
+from pipelines.pipeline.documents import parse_document
 from tests.conftest import expected_record
 from tests.fixtures.extract.render import report_blocks, to_docx, to_html, to_xls, to_xlsx
 

@@ -14,8 +14,8 @@ import pytest
 
 from benchmarks.gen_corpus import generate
 from pipelines import warehouse
-from pipelines.crawl.local import expand_paths
-from pipelines.pipeline import load_local
+from pipelines.pipeline.files import expand_paths
+from pipelines.pipeline.load import load_local
 from tests.faults_helpers import REPORT_TABLES, duplicates, run, run_and_kill, snapshot, timed
 
 BATCH = 20

@@ -16,7 +16,7 @@ from functools import lru_cache
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipelines.parse import parse_document
+from pipelines.pipeline.documents import parse_document
 from pipelines.record import STATUSES
 from pipelines.settings import SAMPLES_DIR
 from tests.support.synth import LAYOUTS, file_name, random_report, render

@@ -18,8 +18,9 @@ import pytest
 
 from pipelines.crawl.demo_server import DEMO_SITE, Fault, demo_start_urls, serve_demo_portal
 from pipelines.crawl.http import FetchConfig, Fetcher, HostScope
-from pipelines.crawl.run import CrawlConfig, crawl_and_load
-from pipelines.parse import parse_document
+from pipelines.crawl.run import CrawlConfig
+from pipelines.pipeline.crawled import crawl_and_load
+from pipelines.pipeline.documents import parse_document
 
 GB = 1 << 30
 HOSTILE_LINKS = {  # list entry title -> href

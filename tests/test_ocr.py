@@ -14,9 +14,10 @@ import sys
 import pytest
 from PIL import Image
 
+from pipelines.cells import GridRow, UNREADABLE_MARK
 from pipelines.extract import extract, ocr, sniff
-from pipelines.parse import parse_document, parse_rows
-from pipelines.parse.cells import GridRow, UNREADABLE_MARK
+from pipelines.parse import parse_rows
+from pipelines.pipeline.documents import parse_document
 from tests.conftest import expected_record
 from tests.fixtures.extract.scan import record_pdf, scan_pdf, score, word_box
 

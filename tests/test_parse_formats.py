@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.cells import GridRow, read_cell, text_to_rows
 from pipelines.extract.html import html_to_rows
-from pipelines.parse import parse_document, parse_path, parse_rows, parse_text
-from pipelines.parse.cells import GridRow, read_cell, text_to_rows
+from pipelines.parse import parse_rows, parse_text
 from pipelines.parse.digits import TABLE3_BLOCKS, TABLE4_BLOCKS, agreed, solve
+from pipelines.pipeline.documents import parse_document, parse_path
 from pipelines.settings import SAMPLES_DIR
 from tests.conftest import expected_record
 

@@ -10,7 +10,8 @@ import shutil
 
 import pytest
 
-from pipelines.parse import parse_document, parse_text
+from pipelines.parse import parse_text
+from pipelines.pipeline.documents import parse_document
 from tests.conftest import EXPECTED_DIR, expected_record
 from tests.fixtures.parse import mangle
 

@@ -11,7 +11,7 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipelines.parse import parse_document
+from pipelines.pipeline.documents import parse_document
 from tests.support.synth import LAYOUTS, MUTATIONS, RUN_TOGETHER, file_name, mutate, random_report, render
 
 KEYS = ("issuer", "year", "active", "requests", "review_litigation", "format_version", "scope")

@@ -133,9 +133,9 @@ def test_the_dbt_tests_carry_the_declared_arithmetic():
 def test_the_warehouse_check_finds_what_breaks_the_declared_rules(db_path):
     """defs/checks.py's SQL, generated from the declaration, on a report whose numbers add up, then
     with one cell changed: 本年新收 总计 one more breaks R1 in that column and R2 in that row."""
-    from pipelines.crawl.local import local_document
+    from pipelines.pipeline.files import local_document
     from pipelines.defs.checks import RULE_VIOLATIONS_SQL
-    from pipelines.parse import parse_document
+    from pipelines.pipeline.documents import parse_document
 
     sample = sorted(SAMPLES_DIR.glob("*.txt"))[0]
     data = sample.read_bytes()
@@ -157,7 +157,8 @@ def test_errors_are_counted_one_way(tmp_path, monkeypatch):
     tests/test_crawl_js.py): on the demo portal with one list page answering 404, one error; the
     links robots.txt disallows are failures (warnings), not errors."""
     from pipelines.crawl.demo_server import Fault, demo_start_urls, serve_demo_portal
-    from pipelines.crawl.run import CrawlConfig, CrawlResult, crawl_and_load, crawl_errors
+    from pipelines.crawl.run import CrawlConfig, CrawlResult, crawl_errors
+    from pipelines.pipeline.crawled import crawl_and_load
     from pipelines.crawl.store import read_source_result
     from pipelines.warehouse import transform
 

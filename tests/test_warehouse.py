@@ -5,9 +5,9 @@ import duckdb
 import pytest
 
 from pipelines import warehouse
-from pipelines.crawl.local import local_document
-from pipelines.parse import parse_document
-from pipelines.pipeline import load_local
+from pipelines.pipeline.documents import parse_document
+from pipelines.pipeline.files import local_document
+from pipelines.pipeline.load import load_local
 from tests.conftest import expected_record
 
 TABLES = ("sources", "documents", "reports", "active_disclosure", "request_outcomes", "review_litigation",

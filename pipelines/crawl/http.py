@@ -29,6 +29,7 @@ __all__ = ["CHALLENGE_STATUSES", "FAILURES", "NOT_MODIFIED", "OK", "PROJECT_URL"
            "RETRY_STATUSES", "USER_AGENT", "FetchConfig", "FetchResult", "Fetcher", "HostPacer", "HostScope",
            "challenge_evidence", "gov_domain", "is_loopback"]
 
+
 PROJECT_URL = "https://github.com/zfxxgk/zfxxgk"
 # HTTP headers are latin-1: the description stays ASCII
 USER_AGENT = (f"zfxxgk/0.1 (+{PROJECT_URL}; research crawler for government information disclosure "

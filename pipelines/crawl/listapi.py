@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup
 
-from pipelines.crawl.discover import Link, _anchor_title, _clean_url, _with_query
+from pipelines.crawl.discover import Link, _anchor_title, _clean_url, _with_query, is_report_title
 
 PAGE_KEYS = ("page", "pageno", "pagenum", "pageindex", "curpage", "currentpage", "pn", "p", "cp")
 SIZE_KEYS = ("pagesize", "size", "perpage", "rows", "limit", "pagecount", "num", "ps")
@@ -239,8 +239,6 @@ def _strings(node: Any) -> list[str]:
 
 def read_api_page(text: str, base_url: str) -> ApiPage:
     """Links and the declared total in one answer of a list API."""
-    from pipelines.crawl.discover import is_report_title
-
     body = text.strip().lstrip("\ufeff")
     jsonp = re.fullmatch(r"[\w$.]+\s*\((.*)\)\s*;?", body, re.S)
     try:

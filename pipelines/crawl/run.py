@@ -1,33 +1,34 @@
-"""Crawl -> extract -> parse -> load, as plain functions (no Dagster).
-
-- `crawl(sources_or_urls, data_dir, config)` fetches and stores; it never opens DuckDB.
-- `parse_crawl(result)` parses the documents that are new or changed since they were last loaded.
-- `load_crawl(parsed, db_path)` writes reports, documents, crawl findings and the fetch log.
-- `crawl_and_load(...)` chains the three and returns a `CrawlSummary`.
+"""The crawler, as plain functions (no Dagster): `crawl(sources_or_urls, data_dir, config)` fetches
+the columns' list pages, report pages and attachments and stores them (raw bytes by hash, the
+crawl state, the fetch log); it never parses and never opens DuckDB. Parsing and loading what it
+found: `pipelines.pipeline.crawled`.
 """
 from __future__ import annotations
 
-import json
+import logging
 import posixpath
 import secrets
-import sys
 import threading
 import time
 from collections import defaultdict, deque
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Optional, TextIO
 from urllib.parse import urlsplit
 
 from pipelines import rules
-from pipelines.crawl.discover import (Link, attachment_name, column_prefix, discover_list, hanweb_record_urls,
-                                      hanweb_records, is_attachment, is_js_shell, page_text, parse_detail)
+from pipelines.crawl import browser
+from pipelines.crawl.discover import (Link, column_prefix, discover_list, hanweb_record_urls, hanweb_records,
+                                      is_attachment, is_js_shell, page_text, parse_detail)
 from pipelines.crawl.http import NOT_MODIFIED, OK, FetchConfig, Fetcher, FetchResult, HostScope
-from pipelines.crawl.store import CrawlState, RawStore, RunLog, atomic_write, read_jsonl, write_source_result
-from pipelines.record import Report
+from pipelines.crawl.listapi import find_list_apis, read_api_page
+from pipelines.crawl.progress import Progress
+from pipelines.crawl.store import CrawlState, RawStore, RunLog
 from pipelines.settings import DEFAULTS
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -107,8 +108,17 @@ class CrawledDoc:
     changed: bool
     title: Optional[str] = None          # the page's title (an attachment: the page that links it)
     page_url: Optional[str] = None        # the list or detail page that linked it
-    body_html: Optional[bytes] = None     # detail pages: the article alone
+    charset: Optional[str] = None         # the charset the HTTP response declared
     attachments: list[str] = field(default_factory=list)  # detail pages: attachment URLs
+
+
+def article_page(doc: CrawledDoc, page: bytes) -> bytes:
+    """A detail page's article alone, as the small UTF-8 page the extract stage reads (menus and
+    footers left out, the title as its ArticleTitle meta), from the page's stored bytes: a crawl
+    keeps no page in memory."""
+    detail = parse_detail(page_text(page, doc.charset), doc.url)
+    detail.title = doc.title
+    return detail.document_html()
 
 
 @dataclass
@@ -152,57 +162,6 @@ class Interrupted(Exception):
     pass
 
 
-class Progress:
-    """Counters and a status line on stderr at most twice a second; ETA from the queued URLs per
-    host and each host's pace."""
-
-    def __init__(self, enabled: bool, stream: Optional[TextIO] = None):
-        self.enabled = enabled
-        self.stream = stream or sys.stderr
-        self.lock = threading.Lock()
-        self.c = defaultdict(int)
-        self.pending: dict[str, int] = defaultdict(int)
-        self.pace: dict[str, float] = {}
-        self.t0 = time.monotonic()
-        self._last = 0.0
-
-    def add(self, key: str, n: int = 1) -> None:
-        with self.lock:
-            self.c[key] += n
-        self.show()
-
-    def queued(self, host: str, n: int, pace: float) -> None:
-        with self.lock:
-            self.pending[host] = max(0, self.pending[host] + n)
-            self.pace[host] = pace
-
-    def eta(self) -> float:
-        with self.lock:
-            return max((n * self.pace.get(h, 1.0) for h, n in self.pending.items()), default=0.0)
-
-    def show(self, force: bool = False) -> None:
-        if not self.enabled:
-            return
-        now = time.monotonic()
-        if not force and now - self._last < 0.5:
-            return
-        self._last = now
-        c = self.c
-        eta = self.eta()
-        line = (f"crawl {now - self.t0:5.0f}s  pages {c['pages']}  documents {c['documents']} "
-                f"(new {c['new']}, unchanged {c['unchanged']})  reports found {c['report_links']}  "
-                f"errors {c['errors']}  queued {sum(self.pending.values())}  ETA {int(eta) // 60}:{int(eta) % 60:02d}")
-        if self.stream.isatty():
-            self.stream.write("\r" + line + "\x1b[K")
-        else:
-            self.stream.write(line + "\n")
-        self.stream.flush()
-
-    def done(self) -> None:
-        if self.enabled and self.stream.isatty():
-            self.stream.write("\n")
-
-
 class _Crawler:
     def __init__(self, sources: list[Source], data_dir: Path, config: CrawlConfig, run_id: str,
                  stop: threading.Event, progress: Progress):
@@ -238,6 +197,7 @@ class _Crawler:
         with self.lock:
             self.result.failures.append(failure)
         self.progress.add("errors", len(crawl_errors([failure])))
+        log.debug("%s: %s %s: %s", source_id, outcome, url, error)
 
     def claim(self, url: str) -> bool:
         with self.lock:
@@ -384,8 +344,6 @@ class _Crawler:
         return pages
 
     def _replay_apis(self, source: Source, start_url: str, group: ListGroup, pages: int) -> int:
-        from pipelines.crawl.listapi import find_list_apis, read_api_page
-
         cap = self.config.max_pages_per_column
         for api in find_list_apis(group.html or "", group.first_url, group.data_urls):
             page_no, idle = api.first_page, 0
@@ -419,8 +377,6 @@ class _Crawler:
         return pages
 
     def _render(self, source: Source, start_url: str, group: ListGroup, html_of: dict[str, str]) -> None:
-        from pipelines.crawl import browser
-
         why = browser.unavailable()
         if why:
             self._fail(source.source_id, group.first_url, "render_unavailable", None,
@@ -472,7 +428,7 @@ class _Crawler:
         doc = CrawledDoc(url=res.final_url or res.url, kind=kind, source_id=source.source_id, sha256=sha,
                          storage_path=str(self.raw.path(sha)), content_type=res.content_type,
                          http_status=200, fetched_at=res.fetched_at,
-                         size=self.raw.path(sha).stat().st_size, changed=changed, **kw)
+                         size=self.raw.path(sha).stat().st_size, changed=changed, charset=res.charset, **kw)
         with self.lock:
             self.result.docs.append(doc)
             self.result.per_source[source.source_id]["documents"] += 1
@@ -492,8 +448,7 @@ class _Crawler:
             return
         detail = parse_detail(text, res.final_url or url)
         detail.title = detail.title or title
-        doc = self._doc(res, sha, "detail", source, changed, title=detail.title, page_url=parent,
-                        body_html=detail.document_html())
+        doc = self._doc(res, sha, "detail", source, changed, title=detail.title, page_url=parent)
         for att in detail.attachments:
             if self.claim(att.url):
                 self.progress.queued(urlsplit(att.url).netloc.lower(), 1, self.config.min_interval)
@@ -590,234 +545,8 @@ def crawl(sources: Iterable[Source | str], data_dir: Path, config: Optional[Craw
         c.log.close()
         progress.show(force=True)
         progress.done()
-    return c.result
-
-
-# ---------------------------------------------------------------- parse
-
-
-@dataclass
-class ParsedCrawl:
-    crawl: CrawlResult
-    items: list  # (Report, DocumentInfo) to load
-    carriers: list  # DocumentInfo of pages whose report is only in their attachments
-    unchanged: int = 0
-
-
-def _document_info(doc: CrawledDoc):
-    from pipelines.warehouse.frames import DocumentInfo
-
-    return DocumentInfo(document_id=doc.sha256, url=doc.url, source_id=doc.source_id, fetched_at=doc.fetched_at,
-                        http_status=doc.http_status, content_type=doc.content_type, bytes=doc.size,
-                        storage_path=doc.storage_path)
-
-
-def _no_tables(r: Report) -> bool:
-    return r.active is None and r.requests is None and r.review_litigation is None
-
-
-def parse_crawl(result: CrawlResult, force: bool = False) -> ParsedCrawl:
-    """Parse the new or changed documents (their bytes were never loaded)."""
-    from pipelines.parse import parse_document
-    from pipelines.parse.metadata import find_title
-
-    state = CrawlState(result.data_dir)
-    raw = RawStore(result.data_dir)
-    out = ParsedCrawl(crawl=result, items=[], carriers=[])
-    done: set[str] = set()
-    for doc in result.docs:
-        if doc.sha256 in done:
-            continue
-        done.add(doc.sha256)
-        if not force and state.loaded(doc.sha256):
-            out.unchanged += 1
-            continue
-        info = _document_info(doc)
-        if doc.kind == "detail":
-            report = parse_document(doc.body_html or b"", "page.html", source=doc.url)
-            if doc.attachments and _no_tables(report):
-                out.carriers.append(info)  # the report is the attachment's
-                continue
-        else:
-            report = parse_document(raw.get(doc.sha256) or b"", attachment_name(doc.url), source=doc.url)
-            if (report.issuer is None or report.year is None) and doc.title:
-                issuer, year = find_title([[doc.title]])
-                if issuer and year:
-                    report.issuer = report.issuer or issuer
-                    report.year = report.year or year
-                    report.add(rules.M_TITLE_FROM_PAGE,
-                               f"issuer and year taken from the title of the page that links this attachment: "
-                               f"{doc.title} ({doc.page_url})")
-        out.items.append((report, info))
-    state.close()
-    return out
-
-
-# ---------------------------------------------------------------- load
-
-
-def load_crawl(parsed: ParsedCrawl, db_path: Optional[Path] = None, build_models: bool = True):
-    """Write one crawl into the warehouse (the only step that opens DuckDB), then mark its
-    documents as loaded in the crawl state."""
-    from pipelines import warehouse
-    from pipelines.warehouse import transform
-
-    result = parsed.crawl
-    with warehouse.connect(db_path) as conn:
-        warehouse.upsert_sources(conn, [{"source_id": s.source_id, "name": s.name, "start_url": " ".join(s.start_urls),
-                                         "adcode": s.adcode, "admin_level": s.admin_level} for s in result.sources])
-        lr = warehouse.load_reports(conn, parsed.items)
-        warehouse.upsert_documents(conn, parsed.carriers)  # pages whose report is their attachment
-        _write_crawl_findings(conn, result)
-        _write_fetch_logs(conn, result.data_dir)
-        warehouse.insert_rows(conn, "crawl_runs", [{
-            "run_id": result.run_id, "started_at": datetime.now(timezone.utc).replace(tzinfo=None),
-            "seconds": result.seconds, "sources": " ".join(s.source_id for s in result.sources),
-            "list_pages": result.list_pages, "documents": len(result.docs), "downloaded": result.downloaded,
-            "not_modified": result.not_modified, "requests_sent": result.requests_sent,
-            "bytes_received": result.bytes_received, "errors": len(result.errors), "reports_loaded": lr.loaded,
-            "interrupted": result.interrupted}], replace=True)
-    if build_models:
-        transform.build_models(db_path)  # dbt opens the file itself, so after ours is closed
-        with warehouse.connect(db_path) as conn:
-            warehouse.publish(conn, db_path)
-    failed = {d for d, _ in lr.failed}
-    state = CrawlState(result.data_dir)
-    for _, info in parsed.items:
-        if info.document_id not in failed:
-            state.update(info.url, loaded_sha=info.document_id)
-    for info in parsed.carriers:
-        state.update(info.url, loaded_sha=info.document_id)
-    state.compact()
-    return lr
-
-
-def _write_crawl_findings(conn, result: CrawlResult) -> None:
-    """Fetch failures as findings (stage 'crawl', no report). A URL fetched again this run loses
-    its old crawl findings first, so a fixed fault disappears and a persisting one is not doubled."""
-    urls = sorted(result.attempted_urls | {f["url"] for f in result.failures})
-    conn.execute("BEGIN")
-    try:
-        if urls:
-            conn.execute("DELETE FROM findings WHERE stage = 'crawl' AND report_id IS NULL AND url IN "
-                         "(SELECT unnest(?))", [urls])
-        for f in result.failures:
-            conn.execute("INSERT INTO findings (report_id, document_id, url, stage, rule, severity, detail) "
-                         "VALUES (NULL, ?, ?, 'crawl', ?, ?, ?)",
-                         [f["document_id"], f["url"], rules.for_fetch_outcome(f["outcome"]).code, f["severity"],
-                          f["error"]])
-        conn.execute("COMMIT")
-    except Exception:
-        conn.execute("ROLLBACK")
-        raise
-
-
-def _write_fetch_logs(conn, data_dir: Path) -> None:
-    """Every run's fetch log not yet in the warehouse (an interrupted run's too)."""
-    import polars as pl
-
-    from pipelines.warehouse.contract import polars_schema
-
-    runs = Path(data_dir) / "crawl" / "runs"
-    for path in sorted(runs.glob("*.fetch_log.jsonl")):
-        marker = path.with_name(path.name.replace(".fetch_log.jsonl", ".loaded"))
-        if marker.exists():
-            continue
-        rows = list(read_jsonl(path))
-        run_id = path.name.split(".")[0]
-        conn.execute("BEGIN")
-        conn.execute("DELETE FROM fetch_log WHERE run_id = ?", [run_id])
-        if rows:
-            # the log holds fetched_at as ISO text: read as text, then parsed
-            schema = {**polars_schema("fetch_log"), "fetched_at": pl.Utf8}
-            df = pl.DataFrame(rows, schema=schema, strict=False).with_columns(
-                pl.col("fetched_at").str.to_datetime(strict=False))
-            conn.register("_fetch_log", df.to_arrow())
-            conn.execute("INSERT INTO fetch_log BY NAME SELECT * FROM _fetch_log")
-            conn.unregister("_fetch_log")
-        conn.execute("COMMIT")
-        marker.write_text("", encoding="utf-8")
-
-
-# ---------------------------------------------------------------- together
-
-
-@dataclass
-class CrawlSummary:
-    run_id: str
-    sources: int
-    list_pages: int
-    documents: int
-    downloaded: int
-    not_modified: int
-    parsed: int
-    unchanged_skipped: int
-    reports_loaded: int
-    errors: int
-    requests_sent: int
-    bytes_received: int
-    seconds: float
-    interrupted: bool
-    cap_hits: list = field(default_factory=list)
-    failures: list = field(default_factory=list)
-    statuses: dict = field(default_factory=dict)
-    api_pages: int = 0
-    rendered_states: int = 0
-    render_seconds: float = 0.0
-
-    def text(self) -> str:
-        lines = [f"crawl {self.run_id}: {self.sources} source(s), {self.list_pages} list pages, "
-                 f"{self.documents} report documents; {self.downloaded} fetches downloaded, {self.not_modified} "
-                 f"not modified (304); {self.requests_sent} HTTP requests, {self.bytes_received:,} bytes, "
-                 f"{self.seconds:.1f} s",
-                 f"parsed {self.parsed} new or changed documents ({self.unchanged_skipped} unchanged skipped); "
-                 f"loaded {self.reports_loaded} reports"
-                 + (f" — status {', '.join(f'{k} {v}' for k, v in sorted(self.statuses.items()))}" if self.statuses else ""),
-                 f"errors {self.errors}" + (" (interrupted: the next run resumes)" if self.interrupted else "")]
-        if self.api_pages or self.rendered_states:
-            lines.insert(1, f"lists built by script: {self.api_pages} pages read from list APIs, "
-                            f"{self.rendered_states} list states rendered in the browser ({self.render_seconds:.1f} s)")
-        for f in self.failures[:20]:
-            lines.append(f"  [{f['severity']}] {f['outcome']}: {f['url']} — {f['error']}")
-        if len(self.failures) > 20:
-            lines.append(f"  … {len(self.failures) - 20} more: SELECT * FROM findings WHERE stage = 'crawl'")
-        return "\n".join(lines)
-
-
-def crawl_and_load(start_urls: Iterable[Source | str], data_dir: Optional[Path] = None,
-                   db_path: Optional[Path] = None, config: Optional[CrawlConfig] = None,
-                   progress_stream: Optional[TextIO] = None) -> CrawlSummary:
-    """Crawl the given column pages (or registry Sources), parse what is new, load it."""
-    from collections import Counter
-
-    from pipelines.settings import data_dir as default_data_dir
-
-    config = config or CrawlConfig()
-    data_dir = Path(data_dir) if data_dir else default_data_dir()
-    try:
-        result = crawl(start_urls, data_dir, config, progress_stream)
-    except KeyboardInterrupt:
-        raise
-    parsed = parse_crawl(result, force=config.force_reparse)
-    lr = load_crawl(parsed, db_path)
-    summary = CrawlSummary(
-        run_id=result.run_id, sources=len(result.sources), list_pages=result.list_pages, documents=len(result.docs),
-        downloaded=result.downloaded, not_modified=result.not_modified, parsed=len(parsed.items) + len(parsed.carriers),
-        unchanged_skipped=parsed.unchanged, reports_loaded=lr.loaded, errors=len(result.errors),
-        requests_sent=result.requests_sent, bytes_received=result.bytes_received, seconds=result.seconds,
-        interrupted=result.interrupted, cap_hits=result.cap_hits, failures=result.failures,
-        statuses=dict(Counter(r.parse_status for r, _ in parsed.items)), api_pages=result.api_pages,
-        rendered_states=result.rendered_states, render_seconds=result.render_seconds)
-    for s in result.sources:
-        per = result.per_source.get(s.source_id, {})
-        write_source_result(data_dir, s.source_id, {
-            "run_id": result.run_id, "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "pages": per.get("pages", 0), "documents": per.get("documents", 0),
-            "errors": len([f for f in result.errors if f["source_id"] == s.source_id]),
-            "reports_loaded": sum(1 for _, d in parsed.items if d.source_id == s.source_id),
-            "interrupted": result.interrupted,
-            "list_incomplete": [{k: v for k, v in li.items() if k != "source_id"} for li in result.list_incomplete
-                                if li["source_id"] == s.source_id]})
-    atomic_write(data_dir / "crawl" / "runs" / f"{result.run_id}.summary.json",
-                 json.dumps(asdict(summary), ensure_ascii=False, indent=1, default=str))
-    return summary
+    r = c.result
+    log.info("crawl %s%s: %d list pages, %d documents (%d downloaded, %d not modified), %d failures (%d errors)",
+             r.run_id, " (interrupted)" if r.interrupted else "", r.list_pages, len(r.docs), r.downloaded,
+             r.not_modified, len(r.failures), len(r.errors))
+    return r

@@ -18,7 +18,8 @@ from dagster_dbt import (DagsterDbtTranslator, DagsterDbtTranslatorSettings, Dbt
 
 from pipelines import warehouse as warehouse_mod
 from pipelines.crawl.registry import load_registry, resolved, select
-from pipelines.crawl.run import CrawlResult, ParsedCrawl, crawl, load_crawl, parse_crawl
+from pipelines.crawl.run import CrawlResult, crawl
+from pipelines.pipeline.crawled import ParsedCrawl, load_crawl, parse_crawl
 from pipelines.warehouse import contract, transform
 
 from pipelines.defs.partitions import source_partitions
@@ -49,11 +50,10 @@ def raw__source_crawl(context: dg.AssetExecutionContext, data_dir: DataDirResour
           description="The new or changed documents of the crawl parsed into canonical records "
                       "(unchanged documents are not parsed again).")
 def core__parsed_reports(raw__source_crawl: CrawlResult) -> dg.Output[ParsedCrawl]:
-    parsed = parse_crawl(raw__source_crawl)
-    statuses = Counter(r.parse_status for r, _ in parsed.items)
-    return dg.Output(parsed, metadata={"parsed": len(parsed.items), "unchanged_skipped": parsed.unchanged,
+    parsed = parse_crawl(raw__source_crawl)  # in the loader's worker processes, as `zfxxgk load`
+    return dg.Output(parsed, metadata={"parsed": parsed.reports, "unchanged_skipped": parsed.unchanged,
                                        "attachment_carriers": len(parsed.carriers),
-                                       **{f"status_{k}": v for k, v in sorted(statuses.items())}})
+                                       **{f"status_{k}": v for k, v in sorted(parsed.statuses.items())}})
 
 
 # ---------------------------------------------------------------- the dbt project and the core tables
@@ -130,8 +130,8 @@ CORE_TABLE_SPECS = core_table_specs()
 
 @dg.multi_asset(name="core__warehouse_tables", specs=CORE_TABLE_SPECS, pool="duckdb",
                 ins={"core__parsed_reports": dg.AssetIn()},
-                description="This source's reports loaded into the warehouse tables, one transaction per "
-                            "report; crawl failures as findings; the fetch log and the crawl run.")
+                description="This source's reports loaded into the warehouse tables, a transaction per "
+                            "batch of reports; crawl failures as findings; the fetch log and the crawl run.")
 def core__warehouse_tables(core__parsed_reports: ParsedCrawl, warehouse: WarehouseResource):
     result = load_crawl(core__parsed_reports, Path(warehouse.path), build_models=False)
     with warehouse.get_connection(read_only=True) as conn:

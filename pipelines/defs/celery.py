@@ -26,8 +26,9 @@ from dagster_celery.tags import DAGSTER_CELERY_QUEUE_TAG
 from dagster_celery.tasks import create_task
 
 from pipelines.crawl.registry import load_registry, resolved, select
-from pipelines.crawl.run import ParsedCrawl, crawl, load_crawl, parse_crawl
+from pipelines.crawl.run import crawl
 from pipelines.defs.resources import CrawlerResource, DataDirResource, WarehouseResource, default_resources
+from pipelines.pipeline.crawled import ParsedCrawl, load_crawl, parse_crawl
 
 BROKER = os.environ.get("ZFXXGK_CELERY_BROKER") or "redis://127.0.0.1:6379/0"
 BACKEND = os.environ.get("ZFXXGK_CELERY_BACKEND") or BROKER.rsplit("/", 1)[0] + "/1"
@@ -65,7 +66,7 @@ def crawl_and_parse_source(context: dg.OpExecutionContext, source_id: str, data_
     with resolved(select(load_registry(), [source_id])) as sources:
         result = crawl(sources, Path(data_dir.path), crawler.config())
     parsed = parse_crawl(result)
-    context.add_output_metadata({"documents": len(result.docs), "parsed": len(parsed.items),
+    context.add_output_metadata({"documents": len(result.docs), "parsed": parsed.reports,
                                  "requests": result.requests_sent, "seconds": round(result.seconds, 2)})
     return parsed
 

@@ -8,9 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from pipelines import encoding
-from pipelines.parse.cells import Row, text_to_rows
-from pipelines import rules
+from pipelines import encoding, rules
+from pipelines.cells import Row, text_to_rows
 from pipelines.record import Finding, finding
 
 MAGIC = [
@@ -71,26 +70,32 @@ def _damage_findings(data: bytes, declared: Optional[str]) -> list[Finding]:
 
 
 def extract(data: bytes, name: str = "", declared_charset: Optional[str] = None) -> Extracted:
+    try:
+        return _extract(data, name, declared_charset)
+    except encoding.UndecodableError as e:  # in whichever reader decoded text
+        raise ExtractError(str(e), rules.E_ENCODING) from e
+
+
+def _extract(data: bytes, name: str, declared_charset: Optional[str]) -> Extracted:
+    # The readers are imported here, by kind: each imports this package (ExtractError, Extracted),
+    # so importing them above would be a cycle.
     if not data.strip():
         raise ExtractError("the document is empty", rules.E_EMPTY)
     from pipelines.extract.limits import check_size
 
     check_size(data)
     kind = sniff(data)
-    try:
-        if kind == "html":
-            from pipelines.extract.html import read_html
+    if kind == "html":
+        from pipelines.extract.html import read_html
 
-            declared = encoding.declared_charset(data, declared_charset)
-            rows, title = read_html(data, declared)
-            return Extracted(rows, "html", title, _damage_findings(data, declared))
-        if kind == "text":
-            text = encoding.decode(data, declared_charset)
-            if _garbled(text):
-                raise ExtractError("the text decodes to mostly control or replacement characters", rules.E_ENCODING)
-            return Extracted(text_to_rows(text), "text", findings=_damage_findings(data, declared_charset))
-    except encoding.UndecodableError as e:
-        raise ExtractError(str(e), rules.E_ENCODING) from e
+        declared = encoding.declared_charset(data, declared_charset)
+        rows, title = read_html(data, declared)
+        return Extracted(rows, "html", title, _damage_findings(data, declared))
+    if kind == "text":
+        text = encoding.decode(data, declared_charset)
+        if _garbled(text):
+            raise ExtractError("the text decodes to mostly control or replacement characters", rules.E_ENCODING)
+        return Extracted(text_to_rows(text), "text", findings=_damage_findings(data, declared_charset))
     if kind in IMAGE_KINDS:
         from pipelines.extract import limits
         from pipelines.extract.ocr import image_to_rows

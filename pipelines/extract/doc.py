@@ -18,9 +18,10 @@ from io import BytesIO
 from pathlib import Path
 from typing import Optional
 
+from pipelines.cells import text_to_rows
 from pipelines.extract import ExtractError, Extracted
-from pipelines.extract.limits import Deadline, require_tool, run_tool
-from pipelines.parse.cells import text_to_rows
+from pipelines.extract.docx import docx_to_rows, main_part
+from pipelines.extract.limits import Deadline, open_zip, read_member, require_tool, run_tool
 from pipelines import rules
 from pipelines.record import Finding, finding
 
@@ -104,9 +105,6 @@ def word_to_rows(data: bytes, deadline: Deadline) -> Extracted:
 
 
 def _has_table(docx_bytes: bytes) -> bool:
-    from pipelines.extract.docx import main_part
-    from pipelines.extract.limits import open_zip, read_member
-
     zf = open_zip(docx_bytes)
     xml = read_member(zf, main_part(zf))
     return b"<w:tbl>" in xml or b"<w:tbl " in xml
@@ -135,9 +133,6 @@ def converted_to_rows(data: bytes, in_suffix: str, kind: str, deadline: Deadline
 
 
 def _from_docx(converted: bytes, kind: str, findings: list[Finding]) -> Extracted:
-    from pipelines.extract.docx import docx_to_rows
-    from pipelines.extract.limits import open_zip
-
     rows = docx_to_rows(open_zip(converted))
     return Extracted(rows, kind, findings=findings)
 

@@ -18,9 +18,9 @@ import zipfile
 from lxml import etree
 
 from pipelines import rules
+from pipelines.cells import GridRow, Row, is_value
 from pipelines.extract import ExtractError
 from pipelines.extract.limits import read_member
-from pipelines.parse.cells import GridRow, Row, is_value
 
 # Containers whose children are read as if they stood in the parent (content controls,
 # custom XML, tracked insertions, smart tags).

@@ -14,7 +14,9 @@ from typing import Optional
 from lxml import etree
 
 from pipelines import encoding, rules
-from pipelines.parse.cells import GridRow, Row, is_value
+from pipelines.cells import GridRow, Row, is_value
+from pipelines.extract import ExtractError
+from pipelines.titles import find_title
 
 _BLOCKS = frozenset({"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section",
                      "article", "table", "tbody", "thead", "tfoot", "blockquote", "pre", "dd", "dt", "dl", "hr",
@@ -71,8 +73,6 @@ def table_grid(table) -> list[Row]:
             colspan, rowspan = _span(colspan), _span(rowspan)
             spanned += colspan * rowspan
             if spanned > MAX_SPANNED_CELLS:
-                from pipelines.extract import ExtractError
-
                 raise ExtractError(f"a table whose row/colspans expand to over {MAX_SPANNED_CELLS:,} cells "
                                    "(no report table has this many)", rules.E_HTML_TABLE_TOO_LARGE)
             spread = "" if is_value(text) else text
@@ -127,8 +127,6 @@ def _meta(metas: list, name: str) -> Optional[str]:
 def page_title(doc) -> Optional[str]:
     """The page's report title: ArticleTitle meta, else <title>. When the title names no
     issuer (「2023年政府信息公开工作年度报告」), the ContentSource meta is put before it."""
-    from pipelines.parse.metadata import find_title
-
     # one pass over the page for the <meta>s and the first <title>
     metas = []
     t = None
@@ -189,8 +187,6 @@ def html_to_rows(html: str, utf8: Optional[bytes] = None) -> tuple[list[Row], Op
     # read only in part must say so, not become a report without its tables.
     cut = next((e.message for e in parser.error_log if e.type_name == "ERR_RESOURCE_LIMIT"), None)
     if cut:
-        from pipelines.extract import ExtractError
-
         raise ExtractError(f"the HTML exceeds the parser's limits and would be read only in part: {cut}",
                            rules.E_HTML_TOO_DEEP)
     title = page_title(doc)

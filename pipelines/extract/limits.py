@@ -17,6 +17,7 @@ from io import BytesIO
 from typing import Optional
 
 from pipelines import rules
+from pipelines.extract import ExtractError
 
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 256 * 1024 * 1024  # an annual report's docx/xlsx inflates to a few MB
@@ -27,8 +28,6 @@ SECONDS_PER_DOCUMENT = 120.0
 
 
 def _error(message: str, rule: rules.Rule, status: str = "failed") -> Exception:
-    from pipelines.extract import ExtractError  # the package imports this module's users lazily
-
     return ExtractError(message, rule, status)
 
 

@@ -33,9 +33,10 @@ from pathlib import Path
 from statistics import mean
 from typing import Iterable, Iterator, Optional, Sequence
 
-from pipelines.extract import ExtractError, Extracted
-from pipelines.extract.limits import Deadline, run_tool
-from pipelines.parse.cells import NUMBER, PLACEHOLDER, UNREADABLE_MARK, GridRow, Row, read_cell
+from pipelines.cells import NUMBER, PLACEHOLDER, UNREADABLE_MARK, GridRow, Row, normalize, read_cell
+from pipelines.extract import IMAGE_KINDS, ExtractError, Extracted, sniff
+from pipelines.extract import pdf as pdfx
+from pipelines.extract.limits import Deadline, read_member, run_tool
 from pipelines import rules
 from pipelines.record import Finding, finding
 
@@ -550,8 +551,6 @@ class OcrPage:
 
 def clean_value(text: str) -> str:
     """A value cell's reading, full-width folded, spaces and thousands commas removed."""
-    from pipelines.parse.cells import normalize
-
     s = normalize(text)
     if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", s):
         s = s.replace(",", "")
@@ -561,8 +560,6 @@ def clean_value(text: str) -> str:
 def read_page(grey, eng, number: int, deadline: Deadline, table_offset: int = 0) -> OcrPage:
     """One page image -> a pdf.Page of tables and lines (coordinates in points), its cell
     confidences and the findings of the cells not trusted."""
-    from pipelines.extract import pdf as pdfx
-
     grey = straighten(grey, skew_angle(ink_mask(grey)))
     ink = ink_mask(grey)
     tables, grid = find_tables(ink, grey)
@@ -850,15 +847,13 @@ def image_to_rows(data: bytes, kind: str, deadline: Deadline) -> Extracted:
 def images_to_rows(files: list[bytes], kind: str, deadline: Deadline, before: Sequence[Row] = ()) -> Extracted:
     """Image files read as the pages of one document, in order; `before`: rows of typed text
     that came with them (a Word file's caption)."""
-    from pipelines.extract.pdf import join_pages
-
     eng = engine()
     images = []
     for data in files:
         images += load_image(data)
     images = images[:MAX_OCR_PAGES]
     pages, findings = ocr_pages(images, deadline, kind, eng=eng)
-    rows = grid_rows(join_pages([pages[n] for n in sorted(pages)], findings))
+    rows = grid_rows(pdfx.join_pages([pages[n] for n in sorted(pages)], findings))
     if not any(rows):
         raise ExtractError(f"{kind} of {len(images)} page image(s) in which OCR found no text", rules.E_IMAGE_NO_TEXT,
                            status="unsupported")
@@ -877,9 +872,6 @@ def docx_scans(zf, part: str, rows: Sequence[Row]) -> list[bytes]:
     import posixpath
 
     from lxml import etree
-
-    from pipelines.extract import IMAGE_KINDS, sniff
-    from pipelines.extract.limits import read_member
 
     names = set(zf.namelist())
     rels_name = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")

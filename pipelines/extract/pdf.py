@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Optional
 
+from pipelines.cells import GridRow, Row, is_value
 from pipelines.extract import ExtractError, Extracted
 from pipelines.extract.limits import MAX_PDF_PAGES, Deadline
-from pipelines.parse.cells import GridRow, Row, is_value
 from pipelines import rules
 from pipelines.record import Finding, finding
 
@@ -127,7 +127,7 @@ def pdf_to_rows(data: bytes, deadline: Deadline) -> Extracted:
                                 f"page(s) could not be read: {'; '.join(broken)}"))
     rows = join_pages(pages, findings)
     if scanned:
-        from pipelines.extract.ocr import grid_rows
+        from pipelines.extract.ocr import grid_rows  # lazily: ocr imports this module (its tables are pdf grids)
 
         rows = grid_rows(rows)  # every table came from a ruled grid in the image
     return Extracted(rows, "pdf", findings=findings)
@@ -136,7 +136,7 @@ def pdf_to_rows(data: bytes, deadline: Deadline) -> Extracted:
 def _ocr_pages(data: bytes, numbers: list[int], pages: list[Page], deadline: Deadline,
                findings: list[Finding]) -> tuple[list[int], Optional[ExtractError]]:
     """Pages without a text layer (scans) read by OCR in place; the pages still unread and why."""
-    from pipelines.extract import ocr
+    from pipelines.extract import ocr  # lazily: ocr imports this module (its tables are pdf grids)
 
     todo = numbers[:ocr.MAX_OCR_PAGES]
     try:

@@ -12,9 +12,9 @@ import datetime as dt
 from io import BytesIO
 from typing import Any, Optional
 
+from pipelines.cells import GridRow, Row, is_value
 from pipelines.extract import ExtractError, Extracted
 from pipelines.extract.limits import Deadline
-from pipelines.parse.cells import GridRow, Row, is_value
 from pipelines import rules
 from pipelines.record import Finding, finding
 

@@ -1,20 +1,19 @@
 """Report parser: rows of cells -> the canonical record, with findings and a status.
 
-Plain functions, no Dagster. `parse_rows` is the core; `parse_text` reads a text dump;
-`parse_document` takes raw bytes through the extract stage first.
+Plain functions, no Dagster. `parse_rows` is the core; `parse_text` reads a text dump. Raw bytes
+go through the extract stage first: `pipelines.pipeline.documents.parse_document`.
 """
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Optional
 
 from pipelines import rules
-from pipelines.parse.cells import Row, normalize, text_to_rows
-from pipelines.parse.metadata import (detect_scope, find_title, notice_title, period_year, signature_counts,
-                                      signatures_found)
+from pipelines.cells import Row, normalize, text_to_rows
+from pipelines.parse.metadata import detect_scope, notice_title, period_year, signature_counts, signatures_found
 from pipelines.parse.tables import find_sections, find_sections_in_text, read_tables, row_text
 from pipelines.parse.validate import validate
 from pipelines.record import Finding, Report, finding
+from pipelines.titles import find_title
 
 SECTION_NAMES = {"1": "总体情况", "2": "主动公开政府信息情况", "3": "收到和处理政府信息公开申请情况",
                  "4": "政府信息公开行政复议、行政诉讼情况", "5": "存在的主要问题及改进情况",
@@ -109,23 +108,3 @@ def decide_status(report: Report) -> str:
 
 def parse_text(text: str, source: Optional[str] = None) -> Report:
     return parse_rows(text_to_rows(text), source=source)
-
-
-def parse_document(data: bytes, name: str, source: Optional[str] = None) -> Report:
-    """Raw bytes of any supported document -> report (the extract stage picks the reader)."""
-    from pipelines.extract import ExtractError, extract
-
-    source = source or name
-    try:
-        doc = extract(data, name)
-    except ExtractError as e:
-        report = Report(source=source, parse_status=e.status)
-        report.add(rules.get(e.rule), str(e), severity="error")
-        return report
-    report = parse_rows(doc.rows, source=source, title_hint=doc.title)
-    report.findings = doc.findings + report.findings
-    return report
-
-
-def parse_path(path: Path) -> Report:
-    return parse_document(path.read_bytes(), path.name, source=str(path))

@@ -4,39 +4,10 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from pipelines.parse.cells import Row, normalize
+from pipelines.cells import Row, normalize
+from pipelines.titles import TITLE_LINES
 
-_CJK = r"[\u4e00-\u9fff()·]"
-# 「阜新市人民政府办公室2023年政府信息公开工作年度报告」, 「…2022年度政府信息公开情况报告」
-_TITLE_YEAR_FIRST = re.compile(
-    rf"(?P<issuer>{_CJK}{{2,40}}?)(?:关于)?(?P<year>(?:19|20)\d\d)年(?:度)?(?:的)?"
-    r"(?:政府|政务)?信息公开(?:工作)?(?:年度)?(?:情况)?(?:年度)?(?:工作)?(?:年度)?报告")
-# 「…政府信息公开工作2022年度报告」
-_TITLE_YEAR_AFTER = re.compile(
-    rf"(?P<issuer>{_CJK}{{2,40}}?)(?:政府|政务)信息公开(?:工作)?(?P<year>(?:19|20)\d\d)年(?:度)?(?:工作)?报告")
 _PERIOD = re.compile(r"统计(?:期限|时限|时间|区间|周期)[^0-9]{0,12}?((?:19|20)\d\d)年0?1月0?1日")
-_TITLE_LINES = 15
-
-
-def find_title(rows: list[Row]) -> tuple[Optional[str], Optional[int]]:
-    """(issuer, year) from the report's title among its first lines.
-
-    A title broken over two lines (阿城区2023年政府信息公开 / 工作年度报告) is joined.
-    """
-    lines = [normalize("".join(r)) for r in rows[:_TITLE_LINES] if "".join(r).strip()]
-    for i, line in enumerate(lines):
-        candidates = [line] + ([line + lines[i + 1]] if i + 1 < len(lines) else [])
-        for text in candidates:
-            for pat in (_TITLE_YEAR_FIRST, _TITLE_YEAR_AFTER):
-                m = pat.search(text)
-                if m:
-                    return clean_issuer(m.group("issuer")), int(m.group("year"))
-    return None, None
-
-
-def clean_issuer(s: str) -> str:
-    s = re.sub(r"^(名称|标题|题名)", "", s)
-    return s.strip("()")
 
 
 def period_year(text: str, normalized: bool = False) -> Optional[int]:
@@ -75,7 +46,7 @@ _NOT_A_REPORT = re.compile(r"(?:关于.{0,80}的?(?:通知|函|批复|意见|公
 def notice_title(rows: list[Row], title_hint: Optional[str] = None) -> Optional[str]:
     """The title of a notice/letter/plan, when the document's title is one, else None."""
     lines = ([normalize(title_hint)] if title_hint else []) + \
-        [normalize("".join(r)) for r in rows[:_TITLE_LINES] if "".join(r).strip()][:3]
+        [normalize("".join(r)) for r in rows[:TITLE_LINES] if "".join(r).strip()][:3]
     for line in lines:
         if len(line) <= 100 and _NOT_A_REPORT.search(line) and "报告" not in line.split("关于")[0]:
             return line

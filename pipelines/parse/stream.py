@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional, Sequence
 
-from pipelines.parse.cells import PLACEHOLDERS, GridRow, Row, is_value
+from pipelines.cells import PLACEHOLDERS, GridRow, Row, is_value
 
 TEXT, NUM, PH, BLANK = "text", "num", "ph", "blank"
 # the gap before a token: a new row or cell, whitespace inside a cell, or nothing

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import Optional
 
 from pipelines import rules
+from pipelines.cells import NUMBER, PLACEHOLDER, UNREADABLE, GridRow, Row, normalize, read_cell
+from pipelines.cells import TEXT as TEXT_CELL
 from pipelines.parse import digits
-from pipelines.parse.cells import NUMBER, PLACEHOLDER, UNREADABLE, GridRow, Row, normalize, read_cell
-from pipelines.parse.cells import TEXT as TEXT_CELL
 from pipelines.parse.stream import (BLANK, CELL, NONE, SPACE, TEXT, Hit, Stream, Tok, chain, find_hits, ignorable,
                                     label_text, token_range, tokenize, values_between)
 from pipelines.parse.template import ACTIVE_ROWS, REQUEST_TEMPLATE, REVIEW_START, REVIEW_WORDS, active_template

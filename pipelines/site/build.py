@@ -26,7 +26,7 @@ from typing import Any, Iterable, Optional
 import duckdb
 import pyarrow as pa
 
-from pipelines.pipeline import DUCKDB_MEMORY
+from pipelines.pipeline.load import DUCKDB_MEMORY
 from pipelines.record import APPLICANTS, OUTCOMES
 from pipelines.site.layout import layout_json
 

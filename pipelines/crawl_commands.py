@@ -1,4 +1,5 @@
-"""The `zfxxgk crawl | run | sources` subcommands (pipelines/cli.py adds them with add_parsers)."""
+"""The `zfxxgk crawl | run | sources | discover` subcommands (pipelines/cli.py adds them with add_parsers).
+Like cli.py, each command imports its stage when it runs."""
 from __future__ import annotations
 
 import sys
@@ -80,7 +81,7 @@ def _finish(summary) -> int:
 
 
 def cmd_crawl(args) -> int:
-    from pipelines.crawl.run import crawl_and_load
+    from pipelines.pipeline.crawled import crawl_and_load
 
     bad = [u for u in args.urls if not u.startswith(("http://", "https://"))]
     if bad:
@@ -96,7 +97,7 @@ def cmd_crawl(args) -> int:
 
 def cmd_run(args) -> int:
     from pipelines.crawl.registry import load_registry, resolved, select
-    from pipelines.crawl.run import crawl_and_load
+    from pipelines.pipeline.crawled import crawl_and_load
 
     data, db = _paths(args)
     try:

@@ -3,7 +3,7 @@
 A document reaches the parser as a list of rows, each a list of cell strings (a paragraph
 is a row of one cell). Text dumps are turned into rows here; HTML tables (extract stage)
 arrive as rows already. Cell values are classified here too: number, blank, placeholder
-or text.
+or text. Below both stages: the extract readers produce these rows, the parser reads them.
 """
 from __future__ import annotations
 

@@ -1,0 +1,60 @@
+"""The crawl's progress line on stderr: counters, what is queued per host, an ETA from each
+host's pace. The crawler calls it; it knows nothing of fetching."""
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections import defaultdict
+from typing import Optional, TextIO
+
+
+class Progress:
+    """Counters and a status line on stderr at most twice a second; ETA from the queued URLs per
+    host and each host's pace."""
+
+    def __init__(self, enabled: bool, stream: Optional[TextIO] = None):
+        self.enabled = enabled
+        self.stream = stream or sys.stderr
+        self.lock = threading.Lock()
+        self.c: dict[str, int] = defaultdict(int)
+        self.pending: dict[str, int] = defaultdict(int)
+        self.pace: dict[str, float] = {}
+        self.t0 = time.monotonic()
+        self._last = 0.0
+
+    def add(self, key: str, n: int = 1) -> None:
+        with self.lock:
+            self.c[key] += n
+        self.show()
+
+    def queued(self, host: str, n: int, pace: float) -> None:
+        with self.lock:
+            self.pending[host] = max(0, self.pending[host] + n)
+            self.pace[host] = pace
+
+    def eta(self) -> float:
+        with self.lock:
+            return max((n * self.pace.get(h, 1.0) for h, n in self.pending.items()), default=0.0)
+
+    def show(self, force: bool = False) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if not force and now - self._last < 0.5:
+            return
+        self._last = now
+        c = self.c
+        eta = self.eta()
+        line = (f"crawl {now - self.t0:5.0f}s  pages {c['pages']}  documents {c['documents']} "
+                f"(new {c['new']}, unchanged {c['unchanged']})  reports found {c['report_links']}  "
+                f"errors {c['errors']}  queued {sum(self.pending.values())}  ETA {int(eta) // 60}:{int(eta) % 60:02d}")
+        if self.stream.isatty():
+            self.stream.write("\r" + line + "\x1b[K")
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+    def done(self) -> None:
+        if self.enabled and self.stream.isatty():
+            self.stream.write("\n")
