@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from pipelines import cli
-from pipelines.crawl import commands
+from pipelines import crawl_commands as commands
 from pipelines.crawl.http import FetchConfig
 from pipelines.crawl.run import CrawlConfig
 from pipelines.settings import DAGSTER_YAML, DEFAULTS, PROJECT_ROOT, Settings, link_dagster_yaml, settings
