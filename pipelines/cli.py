@@ -8,7 +8,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Callable, Iterator, Optional
 
 from pipelines.settings import Settings, dagster_home, settings
 
@@ -152,12 +154,28 @@ def summary(report) -> str:
     return "\n".join(out)
 
 
+@contextmanager
+def _progress_bar(what: str) -> Iterator[Optional[Callable[[int, int], None]]]:
+    """On a terminal, a rich progress bar fed by `on_progress(done, total)`; elsewhere (a pipe, CI) none."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(what, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
 def cmd_load(args) -> int:
     from pipelines.pipeline.load import load_local
     from pipelines.warehouse.transform import DbtError
 
     try:
-        result = load_local(args.paths, db=args.settings.warehouse)  # then `dbt build` of sql/ and the published copy
+        with _progress_bar("parse and load") as on_progress:
+            # then `dbt build` of sql/ and the published copy
+            result = load_local(args.paths, db=args.settings.warehouse, on_progress=on_progress)
     except DbtError as e:
         print(f"zfxxgk load: the reports were loaded, the SQL models were not rebuilt: {e}", file=sys.stderr)
         return 1

@@ -1,5 +1,6 @@
-"""The crawl's progress line on stderr: counters, what is queued per host, an ETA from each
-host's pace. The crawler calls it; it knows nothing of fetching."""
+"""The crawl's progress on stderr: counters, what is queued per host, an ETA from each host's pace.
+On a terminal, a rich progress line (spinner, counters, elapsed time) redrawn in place; otherwise one
+plain line at most every half second (logs, CI). The crawler calls it; it knows nothing of fetching."""
 from __future__ import annotations
 
 import sys
@@ -7,6 +8,10 @@ import threading
 import time
 from collections import defaultdict
 from typing import Optional, TextIO
+
+from rich.console import Console
+from rich.progress import BarColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress as Bar
 
 
 class Progress:
@@ -22,6 +27,7 @@ class Progress:
         self.pace: dict[str, float] = {}
         self.t0 = time.monotonic()
         self._last = 0.0
+        self._bar: Optional[Bar] = None  # on a terminal: rich's live line (the total is unknown: it pulses)
 
     def add(self, key: str, n: int = 1) -> None:
         with self.lock:
@@ -46,15 +52,23 @@ class Progress:
         self._last = now
         c = self.c
         eta = self.eta()
-        line = (f"crawl {now - self.t0:5.0f}s  pages {c['pages']}  documents {c['documents']} "
-                f"(new {c['new']}, unchanged {c['unchanged']})  reports found {c['report_links']}  "
-                f"errors {c['errors']}  queued {sum(self.pending.values())}  ETA {int(eta) // 60}:{int(eta) % 60:02d}")
-        if self.stream.isatty():
-            self.stream.write("\r" + line + "\x1b[K")
-        else:
-            self.stream.write(line + "\n")
-        self.stream.flush()
+        counters = (f"pages {c['pages']}  documents {c['documents']} "
+                    f"(new {c['new']}, unchanged {c['unchanged']})  reports found {c['report_links']}  "
+                    f"errors {c['errors']}  queued {sum(self.pending.values())}  ETA {int(eta) // 60}:{int(eta) % 60:02d}")
+        if not self.stream.isatty():
+            self.stream.write(f"crawl {now - self.t0:5.0f}s  {counters}\n")
+            self.stream.flush()
+            return
+        with self.lock:
+            if self._bar is None:
+                self._bar = Bar(SpinnerColumn(), BarColumn(bar_width=12), TextColumn("{task.description}"),
+                                TimeElapsedColumn(), console=Console(file=self.stream), refresh_per_second=4)
+                self._task = self._bar.add_task(counters, total=None)
+                self._bar.start()
+            else:
+                self._bar.update(self._task, description=counters)
 
     def done(self) -> None:
-        if self.enabled and self.stream.isatty():
-            self.stream.write("\n")
+        if self._bar is not None:
+            self.show(force=True)
+            self._bar.stop()

@@ -125,16 +125,22 @@ def build_and_publish(db: Path | str | None, total: warehouse.LoadResult) -> Non
 
 
 def load_local(paths: Iterable[Path], db: Path | None = None, workers: Optional[int] = None,
-               batch: int = BATCH) -> warehouse.LoadResult:
+               batch: int = BATCH, on_progress: Optional[Callable[[int, int], None]] = None) -> warehouse.LoadResult:
     """Parse local files and load them (batch by batch), then build the models and publish.
-    `workers`: parse processes (default $ZFXXGK_WORKERS or the CPU count; 1 for small inputs)."""
+    `workers`: parse processes (default $ZFXXGK_WORKERS or the CPU count; 1 for small inputs).
+    `on_progress(files_done, files)`: called as each batch has been parsed (the CLI's progress bar)."""
     files = list(expand_paths(paths))
     workers = default_workers(len(files)) if workers is None else workers
     total = warehouse.LoadResult()
+    done = 0
 
     def readable(batches: Iterator[list]) -> Iterator[list[tuple[Report, DocumentInfo]]]:
+        nonlocal done
         for results in batches:
             total.failed += [("", err) for r, err in results if r is None]  # unreadable file: no document id
+            done += len(results)
+            if on_progress is not None:
+                on_progress(done, len(files))
             yield [(r, d) for r, d in results if r is not None]
 
     with connect(db) as conn:

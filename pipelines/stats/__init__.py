@@ -7,10 +7,15 @@ for `zfxxgk export`, and `pipelines.stats.page.write_page(conn, path)` for `zfxx
 from __future__ import annotations
 
 import sys
+from io import StringIO
 from pathlib import Path
 from typing import Optional, TextIO
 
 import duckdb
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
 from pipelines.warehouse.transform import mart_names
 
@@ -87,26 +92,24 @@ def print_headline(conn: duckdb.DuckDBPyConnection, year: Optional[int] = None, 
 
 
 def _render(rel: duckdb.DuckDBPyRelation) -> str:
-    """A relation as a plain text table (CJK-aware column widths)."""
-    import unicodedata
-
-    def width(s: str) -> int:
-        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
-
+    """A relation as a plain text table, laid out by rich (a CJK character is two columns wide;
+    numeric columns right-aligned; NULL as —). No colour and no wrapping: the output is for a
+    terminal, a pipe or a file alike."""
     def cell(v) -> str:
         return "—" if v is None else str(v)
 
     header = list(rel.columns)
     rows = [[cell(v) for v in r] for r in rel.fetchall()]
-    widths = [max(width(x) for x in col) for col in zip(header, *rows)]
     numeric = [all(r[i] == "—" or r[i].replace(".", "").replace("%", "").replace("-", "").isdigit()
                    for r in rows) for i in range(len(header))]
-
-    def line(values: list[str]) -> str:
-        return "  ".join((" " * (w - width(v)) + v) if num else (v + " " * (w - width(v)))
-                         for v, w, num in zip(values, widths, numeric)).rstrip()
-
-    return "\n".join([line(header), "  ".join("-" * w for w in widths), *map(line, rows)]) + "\n"
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="", collapse_padding=True)
+    for name, num in zip(header, numeric):
+        table.add_column(Text(name), justify="right" if num else "left", no_wrap=True)
+    for r in rows:
+        table.add_row(*(Text(v) for v in r))
+    out = StringIO()
+    Console(file=out, width=100_000, color_system=None, highlight=False, emoji=False).print(table)
+    return "\n".join(line.rstrip() for line in out.getvalue().splitlines()) + "\n"
 
 
 def export_marts(conn: duckdb.DuckDBPyConnection, out_dir: Path, fmt: str = "parquet") -> list[Path]:
