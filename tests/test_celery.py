@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -19,6 +18,7 @@ import pytest
 from pipelines.crawl.demo_server import serve_demo_portal
 from pipelines.settings import PROJECT_ROOT
 from tests.faults_helpers import REPORT_TABLES, snapshot
+from tests.support.processes import stop_group
 
 pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None,
                                 reason="redis-server is not installed (scripts/setup installs it)")
@@ -60,17 +60,6 @@ def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 20) -> Non
         except OSError:
             time.sleep(0.05)
     raise TimeoutError(f"nothing listens on 127.0.0.1:{port}")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    """SIGTERM to the process's own group (a worker and any pool children), then SIGKILL."""
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=5)
 
 
 def registry(path: Path, base: str) -> Path:
@@ -134,7 +123,7 @@ def test_sources_crawl_in_parallel_on_two_celery_workers_and_one_loader(tmp_path
             run_id = run.stdout.split("RUN ", 1)[1].split()[0]
         finally:
             for p in reversed(procs):
-                stop(p)
+                stop_group(p, timeout=15)
         assert all(p.poll() is not None for p in procs)
 
         # where and when each step ran, from the run's events (the workers' own engine events)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ import dagster as dg
 import pytest
 
 from pipelines.settings import PROJECT_ROOT
+from tests.support.processes import stop_group, write_two_demo_sources
 
 WRITER_STEPS = ("core__warehouse_tables",)  # pool "duckdb" in the crawl_source job
 CRAWL_STEP = "raw__source_crawl"
@@ -42,11 +42,7 @@ def overlap(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 @pytest.mark.timeout(600)
 def test_two_crawl_runs_overlap_and_the_duckdb_writers_never_do(tmp_path):
-    registry = tmp_path / "sources.csv"
-    registry.write_text(
-        "source_id,name,start_urls,adcode,admin_level,reachable_here,url_origin,hints,notes\n"
-        "demo_gbk,demo GBK column,{demo}/gbk/zfxxgknb/index.html,,demo,true,bundled,,\n"
-        "demo_utf8,demo UTF-8 column,{demo}/utf8/xxgknb/index.html,,demo,true,bundled,,\n", encoding="utf-8")
+    registry = write_two_demo_sources(tmp_path / "sources.csv")
     home = tmp_path / "dagster_home"
     home.mkdir()
     shutil.copy(PROJECT_ROOT / "dagster.yaml", home / "dagster.yaml")  # the project's file, unchanged
@@ -87,12 +83,7 @@ def test_two_crawl_runs_overlap_and_the_duckdb_writers_never_do(tmp_path):
             a, b = (step_intervals(instance, r.run_id) for r in runs)
             started = [instance.get_run_record_by_id(r.run_id).start_time for r in runs]
     finally:
-        os.killpg(daemon.pid, signal.SIGTERM)
-        try:
-            daemon.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(daemon.pid, signal.SIGKILL)
-            daemon.wait(timeout=30)
+        stop_group(daemon)
         log.close()
     assert overlap(a[CRAWL_STEP], b[CRAWL_STEP]) > 0, (a[CRAWL_STEP], b[CRAWL_STEP], started)
     for step in WRITER_STEPS:

@@ -11,6 +11,7 @@ import pytest
 
 from pipelines import warehouse
 from pipelines.settings import PROJECT_ROOT
+from tests.support.processes import write_two_demo_sources
 
 RUN_PARTITION = textwrap.dedent("""
     import sys
@@ -29,11 +30,7 @@ RUN_PARTITION = textwrap.dedent("""
 
 @pytest.mark.timeout(600)
 def test_two_sources_in_parallel_with_the_multiprocess_executor(tmp_path):
-    registry = tmp_path / "sources.csv"
-    registry.write_text(
-        "source_id,name,start_urls,adcode,admin_level,reachable_here,url_origin,hints,notes\n"
-        "demo_gbk,demo GBK column,{demo}/gbk/zfxxgknb/index.html,,demo,true,bundled,,\n"
-        "demo_utf8,demo UTF-8 column,{demo}/utf8/xxgknb/index.html,,demo,true,bundled,,\n", encoding="utf-8")
+    registry = write_two_demo_sources(tmp_path / "sources.csv")
     home = tmp_path / "dagster_home"
     home.mkdir()
     (home / "dagster.yaml").write_text(f"storage:\n  sqlite:\n    base_dir: {home / 'storage'}\n"

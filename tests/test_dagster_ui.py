@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -21,6 +20,7 @@ import pytest
 from pipelines import warehouse
 from pipelines.pipeline.load import load_local
 from pipelines.settings import PROJECT_ROOT, SAMPLES_DIR
+from tests.support.processes import stop_group
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 
@@ -71,12 +71,7 @@ def dagster_dev(tmp_path_factory):
                 time.sleep(1)
         yield port, tmp
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)  # dagster dev may outlive SIGTERM
-            proc.wait(timeout=30)
+        stop_group(proc)
         log.close()
 
 
