@@ -11,10 +11,13 @@ finding for one report in ten. Then, each on its own copy of that file:
 1. old runner: `pipelines/warehouse/models.py` and `sql/` as of OLD_COMMIT (read from git), every
    model rebuilt with CREATE OR REPLACE in its guessed dependency order;
 2. dbt run, first build: every model of sql/ (report_metrics built whole);
-3. dbt run after a load of 1% of the reports (new loaded_at, changed cells): report_metrics
-   incremental, the rest rebuilt;
-4. dbt build (models and every data test, the format's arithmetic over 166 M cells included), first
-   build, unless --skip-tests.
+3. dbt run after a load of 1% of the reports (their rows deleted and appended again with a new
+   loaded_at, a cell changed): report_metrics incremental, the rest rebuilt;
+4. unless --skip-tests: dbt build (models and every data test) after another such load, what
+   `zfxxgk load` runs: the per-cell tables' tests check the reports not built before
+   (macros/new_reports.sql); then dbt build on a fresh copy, first build (every data test over every
+   report, the format's arithmetic over 166 M cells included).
+dbt parses the project first, once for the new warehouse path (timed apart: a warehouse pays it once).
 
 Targets (issue 13): (2) ≤ 1.2 × (1); the whole build ≤ 15 s at 1,000,000 reports.
 """
@@ -103,15 +106,21 @@ def columns(conn, table: str) -> set[str]:
                                         [table]).fetchall()}
 
 
-def reload_one_percent(db: Path) -> int:
-    """What a load does to the models' inputs: 1% of the reports rewritten (cells changed, new loaded_at)."""
+def reload_one_percent(db: Path, day: int = 2) -> int:
+    """What a load does to the models' inputs: 1% of the reports written again (a cell changed) with the
+    batch's new loaded_at (2026-01-<day>), their old rows deleted and the new ones appended, as the loader does."""
+    again = f"TIMESTAMP '2026-01-{day:02d}'"
     with warehouse.connect(db) as conn:
-        conn.execute("UPDATE request_outcomes SET value = value + 1 WHERE applicant = 'total' AND "
-                     "row_key = 'granted' AND hash(report_id) % 100 = 0")
-        for table in ("reports", "request_outcomes", "review_litigation"):
-            if "loaded_at" in columns(conn, table):
-                conn.execute(f"UPDATE {table} SET loaded_at = TIMESTAMP '2026-01-02' WHERE hash(report_id) % 100 = 0")
-        return conn.execute("SELECT count(*) FROM reports WHERE loaded_at = TIMESTAMP '2026-01-02'").fetchone()[0]
+        conn.execute("CREATE TEMP TABLE again AS SELECT report_id FROM reports WHERE hash(report_id) % 100 = 0")
+        for table in ("reports", "request_outcomes", "review_litigation", "active_disclosure"):
+            conn.execute(f"CREATE TEMP TABLE new_{table} AS SELECT * REPLACE ({again} AS loaded_at) FROM {table} "
+                         "WHERE report_id IN (SELECT report_id FROM again)")
+            conn.execute(f"DELETE FROM {table} WHERE report_id IN (SELECT report_id FROM again)")
+        conn.execute("UPDATE new_request_outcomes SET value = value + 1 WHERE applicant = 'total' AND row_key = 'granted'")
+        for table in ("reports", "request_outcomes", "review_litigation", "active_disclosure"):
+            conn.execute(f"INSERT INTO {table} SELECT * FROM new_{table}")
+        conn.execute("CHECKPOINT")
+        return conn.execute(f"SELECT count(*) FROM reports WHERE loaded_at = {again}").fetchone()[0]
 
 
 def old_runner(workdir: Path):
@@ -193,10 +202,18 @@ def main() -> None:
 
     db = work / "dbt.duckdb"
     shutil.copyfile(base, db)
+    # dbt parses the project once per warehouse path (the path is in the profile): timed apart, as a
+    # warehouse's first `zfxxgk load` pays it once and its later builds reuse the parse
+    t0 = time.perf_counter()
+    if not transform.invoke(["parse", "--quiet"], db).success:
+        raise SystemExit("dbt parse failed")
+    print(f"{'dbt parse (once per warehouse path)':<46} {time.perf_counter() - t0:6.1f} s", flush=True)
     first = time_dbt("dbt run, first build", db)
     changed = reload_one_percent(db)
     again = time_dbt(f"dbt run after a load of {changed:,} reports", db)
     if not args.skip_tests:
+        reload_one_percent(db, day=3)
+        after_load = time_dbt(f"dbt build (models + data tests) after a load of {changed:,}", db, "build")
         db.unlink()
         shutil.copyfile(base, db)
         time_dbt("dbt build (models + data tests), first build", db, "build")
@@ -205,6 +222,9 @@ def main() -> None:
         print(f"first build / old runner = {first / old:.2f} (target ≤ 1.2: {'met' if first <= 1.2 * old else 'NOT met'})")
     print(f"rebuild after a load: {again:.1f} s (target ≤ 15 s: {'met' if again <= 15 else 'NOT met'}); "
           f"first build {first:.1f} s ({'within' if first <= 15 else 'over'} 15 s)")
+    if not args.skip_tests:
+        print(f"dbt build after a load (what zfxxgk load runs): {after_load:.1f} s "
+              f"({'within' if after_load <= 15 else 'over'} 15 s)")
     tmp.cleanup()
 
 

@@ -1,9 +1,11 @@
 """The dbt project (dbt_project.yml, sql/, macros/) on a real warehouse built from the bundled samples:
 it builds with every data and unit test passing, documents every column, declares every core table as a
-source, its format-arithmetic tests catch an `ok` report that does not add up, report_metrics follows
+source, its format-arithmetic tests catch an `ok` report that does not add up (the per-cell tables' tests
+check the reports a build has not built before; every report with --full-refresh), report_metrics follows
 loads incrementally, and `zfxxgk docs` serves the documentation on 127.0.0.1."""
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import re
@@ -73,25 +75,66 @@ def test_macro_row_keys_are_the_record_row_keys():
     assert re.findall(r'"(\w+)"', macro) == [*REQUEST_ROWS, OTHER_TOTAL]
 
 
+def _ok_sample(conn) -> str:
+    # 阜新市人民政府办公室: ok; its 本年新收 总计 is 43 (the sample)
+    rid = conn.execute("SELECT report_id FROM reports WHERE issuer = '阜新市人民政府办公室'").fetchone()[0]
+    assert conn.execute("SELECT parse_status FROM reports WHERE report_id = ?", [rid]).fetchone()[0] == "ok"
+    return rid
+
+
+def _add_to_new_received(conn, rid: str, delta: int) -> None:
+    """One more (or less) in 本年新收 总计: breaks R1 (that column) and R2 (that row's applicant columns)."""
+    conn.execute("UPDATE request_outcomes SET value = value + ? WHERE report_id = ? "
+                 "AND row_key = 'new_received' AND applicant = 'total'", [delta, rid])
+
+
+def _as_loaded_again(conn, rid: str) -> None:
+    """What a load does to a report it writes again: every row of it gets the batch's one new loaded_at."""
+    at = datetime.datetime(2030, 1, 1, 12, 0, 0)
+    for table in ("reports", "active_disclosure", "request_outcomes", "review_litigation"):
+        conn.execute(f"UPDATE {table} SET loaded_at = ? WHERE report_id = ?", [at, rid])
+
+
+def _arithmetic(result) -> dict:
+    return {r.node.name: (str(r.status), r.failures) for r in result.result
+            if r.node.name.startswith("request_outcomes_") and r.node.name[-3:] in ("_r1", "_r2", "_r3")}
+
+
 def test_arithmetic_tests_find_an_ok_report_that_does_not_add_up(db):
     path, _ = db
     with warehouse.connect(path) as conn:
-        # 阜新市人民政府办公室: ok; its 本年新收 总计 is 43 (the sample). One more breaks R1 (that column)
-        # and R2 (that row's applicant columns no longer add up to it).
-        rid = conn.execute("SELECT report_id FROM reports WHERE issuer = '阜新市人民政府办公室'").fetchone()[0]
-        assert conn.execute("SELECT parse_status FROM reports WHERE report_id = ?", [rid]).fetchone()[0] == "ok"
-        conn.execute("UPDATE request_outcomes SET value = value + 1 WHERE report_id = ? "
-                     "AND row_key = 'new_received' AND applicant = 'total'", [rid])
+        rid = _ok_sample(conn)
+        _add_to_new_received(conn, rid, 1)
+        _as_loaded_again(conn, rid)
     try:
         result = transform.invoke(["test", "--quiet", "--select", "source:core.request_outcomes"], path)
-        status = {r.node.name: (str(r.status), r.failures) for r in result.result}
-        assert status["request_outcomes_balance_r1"] == ("warn", 1)
-        assert status["request_outcomes_columns_sum_to_total_r2"] == ("warn", 1)
-        assert status["request_outcomes_outcomes_sum_to_total_handled_r3"] == ("pass", 0)
+        assert _arithmetic(result) == {"request_outcomes_balance_r1": ("warn", 1),
+                                       "request_outcomes_columns_sum_to_total_r2": ("warn", 1),
+                                       "request_outcomes_outcomes_sum_to_total_handled_r3": ("pass", 0)}
     finally:
         with warehouse.connect(path) as conn:
-            conn.execute("UPDATE request_outcomes SET value = value - 1 WHERE report_id = ? "
-                         "AND row_key = 'new_received' AND applicant = 'total'", [rid])
+            _add_to_new_received(conn, rid, -1)
+        transform.build_models(path, select="report_metrics")
+
+
+def test_the_cell_tests_check_the_reports_not_built_before_and_all_on_full_refresh(db):
+    path, _ = db
+    transform.build_models(path, select="report_metrics")  # every report built: nothing new to check
+    with warehouse.connect(path) as conn:
+        rid = _ok_sample(conn)
+        _add_to_new_received(conn, rid, 1)  # changed in place, not loaded again
+    try:
+        checked = transform.invoke(["test", "--quiet", "--select", "source:core.request_outcomes"], path)
+        assert _arithmetic(checked) == {"request_outcomes_balance_r1": ("pass", 0),
+                                        "request_outcomes_columns_sum_to_total_r2": ("pass", 0),
+                                        "request_outcomes_outcomes_sum_to_total_handled_r3": ("pass", 0)}
+        everything = transform.invoke(["build", "--quiet", "--full-refresh", "--select", "source:core.request_outcomes"],
+                                      path)
+        assert _arithmetic(everything)["request_outcomes_balance_r1"] == ("warn", 1)
+        assert _arithmetic(everything)["request_outcomes_columns_sum_to_total_r2"] == ("warn", 1)
+    finally:
+        with warehouse.connect(path) as conn:
+            _add_to_new_received(conn, rid, -1)
 
 
 def test_report_metrics_follows_loads_incrementally(db):

@@ -14,7 +14,7 @@ WITH groups AS (
            sum({{ value_column }}) FILTER (WHERE {{ along }} IN ({% for k in right %}'{{ k }}'{{ ", " if not loop.last }}{% endfor %})) AS right_sum,
            count(*) FILTER (WHERE {{ value_column }} IS NULL) AS blanks,
            count(*)                                           AS cells
-    FROM {{ model }} m
+    FROM (SELECT * FROM {{ model }}) m  -- (model may be a filtered subquery: its own alias)
     JOIN {{ source('core', 'reports') }} r USING (report_id)
     WHERE r.parse_status = '{{ status }}' AND m.{{ along }} IN ({{ names }})
     GROUP BY {% for g in group_by %}m.{{ g }}{{ ", " if not loop.last }}{% endfor %}

@@ -15,7 +15,7 @@
 {%- endset %}
 WITH cells AS (
     SELECT m.*
-    FROM {{ model }} m
+    FROM (SELECT * FROM {{ model }}) m  -- (model may be a filtered subquery: its own alias)
     JOIN {{ source('core', 'reports') }} r USING (report_id)
     WHERE r.parse_status = '{{ status }}' AND ({{ is_part }} OR m.{{ part_column }} = '{{ total_value }}')
 ),
