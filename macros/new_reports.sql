@@ -1,8 +1,9 @@
-{#- The data tests of the per-cell tables (request_outcomes, review_litigation, active_disclosure: 175 rows
-    a report, 166 M at a million reports) check only the reports the build has not built before. A load
+{#- The reports a build has not built before: report_metrics' incremental branch recomputes them, and the
+    data tests of the per-cell tables (request_outcomes, review_litigation, active_disclosure: 175 rows
+    a report, 166 M at a million reports) check only them. A load
     rewrites every row of a report it touches with a new loaded_at, so "not built before" is the
-    anti-join report_metrics' incremental branch uses: the reports whose (report_id, loaded_at) are not
-    in report_metrics. It is taken once, when the invocation starts (on-run-start, before any model is
+    anti-join: the reports whose (report_id, loaded_at) are not in report_metrics (exact whatever the
+    clocks did). It is taken once, when the invocation starts (on-run-start, before any model is
     rebuilt), into zfxxgk_build.new_reports, which every such test reads and on-run-end drops. Each
     report is checked by the build that first builds it; a report loaded again is checked again. A
     first build (no report_metrics yet, or one without loaded_at) and --full-refresh check every report.
@@ -50,8 +51,8 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The SQL condition on a per-cell table's rows: their report is one not built before. The batches'
-    loaded_at go in as constants, so that DuckDB reads only the row groups those batches appended (its
+{#- The SQL condition on the rows of `reports` or of a per-cell table (both have report_id and their
+    batch's loaded_at): their report is one not built before. The batches' loaded_at go in as constants, so that DuckDB reads only the row groups those batches appended (its
     min/max per row group), not 166 M rows; past 1,000 batches the report ids alone select. -#}
 {% macro new_reports_filter() -%}
     {%- set new = adapter.get_relation(database=target.database, schema='zfxxgk_build', identifier='new_reports')

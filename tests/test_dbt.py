@@ -90,7 +90,7 @@ def _add_to_new_received(conn, rid: str, delta: int) -> None:
 
 def _as_loaded_again(conn, rid: str) -> None:
     """What a load does to a report it writes again: every row of it gets the batch's one new loaded_at."""
-    at = datetime.datetime(2030, 1, 1, 12, 0, 0)
+    at = datetime.datetime.now()
     for table in ("reports", "active_disclosure", "request_outcomes", "review_litigation"):
         conn.execute(f"UPDATE {table} SET loaded_at = ? WHERE report_id = ?", [at, rid])
 
@@ -146,7 +146,7 @@ def test_report_metrics_follows_loads_incrementally(db):
         # what a load does: a report's cells rewritten with a new loaded_at; a stale report id removed
         conn.execute("UPDATE request_outcomes SET value = value + 2 WHERE report_id = ? "
                      "AND row_key = 'granted' AND applicant = 'total'", [rid])
-        conn.execute("UPDATE reports SET loaded_at = now()::TIMESTAMP WHERE report_id = ?", [rid])
+        _as_loaded_again(conn, rid)
         conn.execute("DELETE FROM reports WHERE report_id = ?", [gone])
     try:
         transform.build_models(path, select="report_metrics")

@@ -1,7 +1,8 @@
--- Incremental: a rebuild re-computes only the reports loaded since the last one (a load rewrites
--- every row of a report it touches, with a new loaded_at), then drops the rows of reports that no
--- longer exist (a re-parse may give a document a new report_id). After a change to this file,
--- rebuild it whole: `dbt build --full-refresh -s report_metrics`.
+-- Incremental: a rebuild re-computes only the reports not built before — loaded since the last build
+-- (a load rewrites every row of a report it touches, with a new loaded_at): macros/new_reports.sql
+-- takes them once per build — then drops the rows of reports that no longer exist (a re-parse may
+-- give a document a new report_id). After a change to this file, rebuild it whole:
+-- `dbt build --full-refresh -s report_metrics`.
 {{ config(
     materialized="incremental",
     unique_key="report_id",
@@ -11,23 +12,22 @@
 ) }}
 -- depends_on: {{ source('core', 'request_outcomes') }}, {{ source('core', 'review_litigation') }} (the incremental branch)
 WITH r AS (
-    SELECT * FROM {{ ref('stg_reports') }} AS s
+    SELECT * FROM {{ ref('stg_reports') }}
     {%- if is_incremental() %}
-    -- new or re-loaded since the row built for it (an anti-join: exact whatever the clocks did)
-    WHERE NOT EXISTS (SELECT 1 FROM {{ this }} AS built
-                      WHERE built.report_id = s.report_id AND built.loaded_at IS NOT DISTINCT FROM s.loaded_at)
+    WHERE {{ new_reports_filter() }}
     {%- endif %}
 ),
 {%- if is_incremental() %}
--- The pivots of only those reports, filtered at the scan of the long tables: a filter on the staging
--- views' output would not reach below their GROUP BY (the whole of table 3 would be pivoted).
+-- The pivots of only those reports, filtered at the scan of the long tables (by their batches' times,
+-- so only those row groups are read): a filter on the staging views' output would not reach below
+-- their GROUP BY (the whole of table 3 would be pivoted).
 t AS (
-    {{ request_totals("(SELECT * FROM " ~ source('core', 'request_outcomes')
-                      ~ " WHERE report_id IN (SELECT report_id FROM r)) AS cells") }}
+    {{ request_totals("(SELECT * FROM " ~ source('core', 'request_outcomes') ~ " WHERE " ~ new_reports_filter()
+                      ~ ") AS cells") }}
 ),
 l AS (
-    {{ review_litigation_wide("(SELECT * FROM " ~ source('core', 'review_litigation')
-                              ~ " WHERE report_id IN (SELECT report_id FROM r)) AS cells") }}
+    {{ review_litigation_wide("(SELECT * FROM " ~ source('core', 'review_litigation') ~ " WHERE "
+                              ~ new_reports_filter() ~ ") AS cells") }}
 ),
 {%- else %}
 t AS (SELECT * FROM {{ ref('stg_request_totals') }}),
