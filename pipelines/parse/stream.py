@@ -349,7 +349,7 @@ def values_between(stream: Stream, a: int, b: int) -> list[list[Tok]]:
     after_text = False
     for t in stream.toks[a:b]:
         if t.kind == TEXT:
-            if not ignorable(t.text) and chunks[-1]:
+            if chunks[-1] and not ignorable(t.text):
                 chunks.append([])
             after_text = True
             continue
@@ -368,6 +368,7 @@ _IGNORABLE = re.compile(r"(?:申请人情况|自然人|法人或其他组织|商
                         r"其他|总计|合计|小计|项目|序号|单位|件数?|个|项|万元|元|人次|次|[^\u4e00-\u9fff])+")
 
 
+@lru_cache(maxsize=16384)  # label text recurs (the column headings)
 def ignorable(text: str) -> bool:
     return _IGNORABLE.fullmatch(text) is not None or len(text) <= 1
 
