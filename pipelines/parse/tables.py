@@ -317,7 +317,7 @@ class Located:
 def read_tables(rows: list[Row], fmt: str, findings: list[Finding], extra: dict) -> Located:
     """Tables 2, 3 and 4 from rows of cells of any layout (see stream.py): table 3 first (its
     labels are the most distinctive), table 2 before it, table 4 after it."""
-    stream = Stream.of(tokenize(rows))
+    stream = tokenize(rows)
     hits3 = chain(find_hits(stream, REQUEST_TEMPLATE), len(REQUEST_TEMPLATE))
     if not any(REQUEST_TEMPLATE[h.anchor].values > 0 for h in hits3):
         hits3 = []
