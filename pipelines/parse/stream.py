@@ -351,21 +351,31 @@ def chain(hits: list[Hit], n_anchors: int, max_gap: int = 90, per_skip: int = 70
     return [h for k, h in enumerate(out) if h.exact or near_exact(k)]
 
 
-def values_between(stream: Stream, a: int, b: int) -> list[list[Tok]]:
+def values_between(stream: Stream, a: int, b: int, first_only: bool = False) -> list[list[Tok]]:
     """The value tokens of toks[a:b], cut into chunks where label text that is no table
-    heading stands between them (`ignorable` text does not cut)."""
+    heading stands between them (`ignorable` text does not cut). `first_only`: only the first
+    chunk is wanted; the gaps of the whole range are set all the same."""
     chunks: list[list[Tok]] = [[]]
     after_text = False
-    for t in stream.toks[a:b]:
+    toks = iter(stream.toks[a:b])
+    for t in toks:
         if t.kind == TEXT:
-            if chunks[-1] and not ignorable(t.text):
-                chunks.append([])
             after_text = True
+            if chunks[-1] and not ignorable(t.text):
+                if first_only:
+                    break
+                chunks.append([])
             continue
         if after_text:
             t.gap = CELL  # text stood between: never one number with the previous digits
             after_text = False
         chunks[-1].append(t)
+    for t in toks:  # the rest of the range when only the first chunk was wanted
+        if t.kind == TEXT:
+            after_text = True
+        elif after_text:
+            t.gap = CELL
+            after_text = False
     return [c for c in chunks if c]
 
 
