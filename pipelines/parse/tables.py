@@ -346,10 +346,10 @@ def row_materials(stream: Stream, hits: list[Hit], template) -> list[tuple[Hit, 
     """(hit, the value tokens after its label, the further chunks before the next label). The last
     label has no further chunks: no label of the chain follows them (the rest of the document)."""
     out = []
+    spans = [token_range(stream, h) for h in hits]
     for k, h in enumerate(hits):
-        last = token_range(stream, h)[1]
-        nxt = token_range(stream, hits[k + 1])[0] if k + 1 < len(hits) else len(stream.toks)
-        chunks = values_between(stream, last + 1, nxt, first_only=k + 1 == len(hits))
+        nxt = spans[k + 1][0] if k + 1 < len(hits) else len(stream.toks)
+        chunks = values_between(stream, spans[k][1] + 1, nxt, first_only=k + 1 == len(hits))
         out.append((h, chunks[0] if chunks else [], chunks[1:]))
     return out
 
@@ -364,7 +364,7 @@ def as_raw(stream: Stream, label: str, toks: list[Tok], rows: list[Row]) -> RawR
         tails = row.span_tails if isinstance(row, GridRow) else ()
         values = value_cells([c for i, c in enumerate(row) if i not in tails] if tails else row)
         if len({t.col for t in toks}) == len(toks) and \
-                sum(1 for c in values if c.strip()) == sum(t.kind != BLANK for t in toks):
+                len([c for c in values if c.strip()]) == len([t for t in toks if t.kind != BLANK]):
             return RawRow(label, values, "grid" if isinstance(row, GridRow) else "cells")
     values = [t for t in toks if t.kind != BLANK]
     if all(t.grid for t in toks):
