@@ -174,6 +174,7 @@ def read_cell(raw: str) -> Cell:
     return Cell(TEXT, None, raw)
 
 
+@lru_cache(maxsize=16384)  # asked of every repeated grid cell (「0」 beside 「0」)
 def is_value(raw: str) -> bool:
     """A cell that holds a table value (a number, a placeholder, an unreadable value), not a label."""
     return read_cell(raw).kind in (NUMBER, PLACEHOLDER, UNREADABLE)

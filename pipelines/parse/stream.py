@@ -17,6 +17,7 @@ them into cells with the format's arithmetic.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -75,12 +76,14 @@ _SLOW = re.compile(r"[\d\-—–=_\[!\ufffd]")
 _PAGE_CELL = re.compile(r"^\s*(?:\d{1,3}\s*/\s*\d{1,3}|-\s*\d{1,3}\s*-)\s*$")
 
 
-def tokenize(rows: Sequence[Row]) -> list[Tok]:
+def tokenize(rows: Sequence[Row]) -> "Stream":
     """The stream of a document's rows. A number directly followed by 「.」/「、」 and a label
     loses its last digit, the label's numbering (「…0000000」「2.其他法律…」, 「3、收到和处理…」);
     a number inside 「(…)」 right before a label is a numbering too (「(1)属于国家秘密」)."""
     out: list[Tok] = []
     append = out.append
+    pieces: list[str] = []  # each token's part of Stream.text
+    add_piece = pieces.append
     above: Sequence[str] = ()
     for r, row in enumerate(rows):
         if isinstance(row, GridRow):
@@ -94,13 +97,15 @@ def tokenize(rows: Sequence[Row]) -> list[Tok]:
                 if not s:
                     previous = s
                     append(Tok(BLANK, "", r, c, CELL, True))
+                    add_piece(_VALUE_PIECE)
                     continue
                 # a label spread over the columns or rows it spans is one label (rowspan="22")
                 if (s == previous or (c < width and cell == above[c])) and not is_value(s):
                     continue
                 previous = s
-                for kind, text, gap in (_cell_tokens(s) if len(s) <= 200 else _cell_tokens.__wrapped__(s)):
+                for kind, text, gap, piece in (_cell_tokens(s) if len(s) <= 200 else _cell_tokens.__wrapped__(s)):
                     append(Tok(kind, text, r, c, gap, True))
+                    add_piece(piece)
             above = row
             continue
         several = len(row) > 1
@@ -109,16 +114,30 @@ def tokenize(rows: Sequence[Row]) -> list[Tok]:
             if not s:
                 if several:
                     append(Tok(BLANK, "", r, c, CELL, False))
+                    add_piece(_VALUE_PIECE)
                 continue
             # short cells through the cache; a whole one-line report is no key to keep
-            for kind, text, gap in (_cell_tokens(s) if len(s) <= 200 else _cell_tokens.__wrapped__(s)):
+            for kind, text, gap, piece in (_cell_tokens(s) if len(s) <= 200 else _cell_tokens.__wrapped__(s)):
                 append(Tok(kind, text, r, c, gap, False))
+                add_piece(piece)
         above = ()
-    return out
+    starts = list(itertools.accumulate(map(len, pieces), initial=0))
+    starts.pop()
+    return Stream(out, "".join(pieces), starts)
+
+
+# A value token's part of Stream.text: one NUL, so that a keyword never spans a number
+_VALUE_PIECE = "\0"
 
 
 @lru_cache(maxsize=65536)  # cells repeat within and across reports (「0」, the labels)
-def _cell_tokens(cell: str) -> tuple[tuple[str, str, str], ...]:
+def _cell_tokens(cell: str) -> tuple[tuple[str, str, str, str], ...]:
+    """(kind, text, gap, part of Stream.text) of each token of one non-blank cell."""
+    return tuple((kind, text, gap, label_text(text) if kind == TEXT else _VALUE_PIECE)
+                 for kind, text, gap in _read_cell_tokens(cell))
+
+
+def _read_cell_tokens(cell: str) -> tuple[tuple[str, str, str], ...]:
     """(kind, text, gap) of each token of one non-blank cell."""
     s = fold(cell)
     if s.strip() in PLACEHOLDERS:
@@ -189,16 +208,6 @@ class Stream:
     text: str
     starts: list[int]  # offset in `text` of each token
     spaces_trusted: bool = True  # set by the table reader: False when rows run their digits together
-
-    @classmethod
-    def of(cls, toks: list[Tok]) -> "Stream":
-        parts, starts, at = [], [], 0
-        for t in toks:
-            starts.append(at)
-            piece = label_text(t.text) if t.kind == TEXT else "\0"
-            parts.append(piece)
-            at += len(piece)
-        return cls(toks, "".join(parts), starts)
 
     def token_at(self, offset: int) -> int:
         return bisect.bisect_right(self.starts, offset) - 1
@@ -342,21 +351,31 @@ def chain(hits: list[Hit], n_anchors: int, max_gap: int = 90, per_skip: int = 70
     return [h for k, h in enumerate(out) if h.exact or near_exact(k)]
 
 
-def values_between(stream: Stream, a: int, b: int) -> list[list[Tok]]:
+def values_between(stream: Stream, a: int, b: int, first_only: bool = False) -> list[list[Tok]]:
     """The value tokens of toks[a:b], cut into chunks where label text that is no table
-    heading stands between them (`ignorable` text does not cut)."""
+    heading stands between them (`ignorable` text does not cut). `first_only`: only the first
+    chunk is wanted; the gaps of the whole range are set all the same."""
     chunks: list[list[Tok]] = [[]]
     after_text = False
-    for t in stream.toks[a:b]:
+    toks = iter(stream.toks[a:b])
+    for t in toks:
         if t.kind == TEXT:
-            if not ignorable(t.text) and chunks[-1]:
-                chunks.append([])
             after_text = True
+            if chunks[-1] and not ignorable(t.text):
+                if first_only:
+                    break
+                chunks.append([])
             continue
         if after_text:
             t.gap = CELL  # text stood between: never one number with the previous digits
             after_text = False
         chunks[-1].append(t)
+    for t in toks:  # the rest of the range when only the first chunk was wanted
+        if t.kind == TEXT:
+            after_text = True
+        elif after_text:
+            t.gap = CELL
+            after_text = False
     return [c for c in chunks if c]
 
 
@@ -368,6 +387,7 @@ _IGNORABLE = re.compile(r"(?:申请人情况|自然人|法人或其他组织|商
                         r"其他|总计|合计|小计|项目|序号|单位|件数?|个|项|万元|元|人次|次|[^\u4e00-\u9fff])+")
 
 
+@lru_cache(maxsize=16384)  # label text recurs (the column headings)
 def ignorable(text: str) -> bool:
     return _IGNORABLE.fullmatch(text) is not None or len(text) <= 1
 

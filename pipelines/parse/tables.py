@@ -115,14 +115,12 @@ def find_sections_in_text(text: str) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------- row values
-def split_row(row: Row) -> tuple[str, list[str]]:
-    """(label text, the cells after the last label cell)."""
+def value_cells(row: Row) -> Row:
+    """The cells after the row's last label cell."""
     last_text = len(row) - 1
     while last_text >= 0 and read_cell(row[last_text]).kind != TEXT_CELL:  # from the end: values come last
         last_text -= 1
-    if last_text == 0:  # one label cell (most rows): _dedupe of it is the cell stripped
-        return row[0].strip(), row[1:]
-    return "".join(_dedupe(row[: last_text + 1])), row[last_text + 1:]
+    return row[last_text + 1:]
 
 
 @dataclass(slots=True)
@@ -317,7 +315,7 @@ class Located:
 def read_tables(rows: list[Row], fmt: str, findings: list[Finding], extra: dict) -> Located:
     """Tables 2, 3 and 4 from rows of cells of any layout (see stream.py): table 3 first (its
     labels are the most distinctive), table 2 before it, table 4 after it."""
-    stream = Stream.of(tokenize(rows))
+    stream = tokenize(rows)
     hits3 = chain(find_hits(stream, REQUEST_TEMPLATE), len(REQUEST_TEMPLATE))
     if not any(REQUEST_TEMPLATE[h.anchor].values > 0 for h in hits3):
         hits3 = []
@@ -345,12 +343,13 @@ def _digits_run_together(materials) -> bool:
 
 
 def row_materials(stream: Stream, hits: list[Hit], template) -> list[tuple[Hit, list[Tok], list[list[Tok]]]]:
-    """(hit, the value tokens after its label, the further chunks before the next label)."""
+    """(hit, the value tokens after its label, the further chunks before the next label). The last
+    label has no further chunks: no label of the chain follows them (the rest of the document)."""
     out = []
+    spans = [token_range(stream, h) for h in hits]
     for k, h in enumerate(hits):
-        last = token_range(stream, h)[1]
-        nxt = token_range(stream, hits[k + 1])[0] if k + 1 < len(hits) else len(stream.toks)
-        chunks = values_between(stream, last + 1, nxt)
+        nxt = spans[k + 1][0] if k + 1 < len(hits) else len(stream.toks)
+        chunks = values_between(stream, spans[k][1] + 1, nxt, first_only=k + 1 == len(hits))
         out.append((h, chunks[0] if chunks else [], chunks[1:]))
     return out
 
@@ -360,16 +359,13 @@ def as_raw(stream: Stream, label: str, toks: list[Tok], rows: list[Row]) -> RawR
     and each cell holds one token (grid: exact positions; delimited: blanks untrusted), else the
     tokens themselves, their boundaries only hints (digits.py)."""
     first = toks[0].row
-    if all(t.row == first for t in toks):
-        row = rows[first]
-        if len(row) > 1:
-            tails = row.span_tails if isinstance(row, GridRow) else ()
-            cells = [c for i, c in enumerate(row) if i not in tails] if tails else row
-            _, values = split_row(cells)
-            cols = [t.col for t in toks]
-            if len(cols) == len(set(cols)) and len([c for c in values if c.strip()]) == \
-                    sum(t.kind != BLANK for t in toks):
-                return RawRow(label, values, "grid" if isinstance(row, GridRow) else "cells")
+    row = rows[first]
+    if len(row) > 1 and all(t.row == first for t in toks):
+        tails = row.span_tails if isinstance(row, GridRow) else ()
+        values = value_cells([c for i, c in enumerate(row) if i not in tails] if tails else row)
+        if len({t.col for t in toks}) == len(toks) and \
+                len([c for c in values if c.strip()]) == len([t for t in toks if t.kind != BLANK]):
+            return RawRow(label, values, "grid" if isinstance(row, GridRow) else "cells")
     values = [t for t in toks if t.kind != BLANK]
     if all(t.grid for t in toks):
         # a table grid's cells are exact: its digits are never split, a count that is off is reported

@@ -11,6 +11,7 @@ read it as 0, the way the format means it; every rule that did so says so in a f
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterable
 
 from pipelines import rules
 from pipelines.record import (APPLICANT_LABELS, APPLICANTS, OTHER_SUBROWS, OTHER_TOTAL, OUTCOME_ROWS, OUTCOMES,
@@ -67,14 +68,14 @@ def validate(report: Report) -> list[Finding]:
     r = report.requests
     if r is not None:
         r = _blanks_as_zero(r, "requests", blanks)
-        out += _with_blanks(_r1(r), rules.R1, blanks, [_cell(k, i) for k in R1_ROWS for i in range(7)])
-        out += _with_blanks(_r2(r), rules.R2, blanks, [_cell(k, i) for k in r for i in range(7)])
+        out += _with_blanks(_r1(r), rules.R1, blanks, (_cell(k, i) for k in R1_ROWS for i in range(7)))
+        out += _with_blanks(_r2(r), rules.R2, blanks, (_cell(k, i) for k in r for i in range(7)))
         out += _with_blanks(_r3(r), rules.R3, blanks,
-                            [_cell(k, i) for k in [_R3_TOTAL, *_outcome_rows(r)] for i in range(7)])
+                            (_cell(k, i) for k in [_R3_TOTAL, *_outcome_rows(r)] for i in range(7)))
     if report.review_litigation is not None:
         rl = _blanks_as_zero(report.review_litigation, "review_litigation", blanks)
         out += _with_blanks(_r4(rl), rules.R4, blanks,
-                            [f"review_litigation.{k}.{o}" for k in rl for o in OUTCOMES])
+                            (f"review_litigation.{k}.{o}" for k in rl for o in OUTCOMES))
     out += _value_checks(report)
     return out
 
@@ -88,8 +89,11 @@ def _blanks_as_zero(table, prefix: str, blanks: set[str]):
             for k, row in table.items()}
 
 
-def _with_blanks(found: list[Finding], rule: rules.Rule, blanks: set[str], cells: list[str]) -> list[Finding]:
-    """The rule's findings, and one saying which printed blanks it read as 0."""
+def _with_blanks(found: list[Finding], rule: rules.Rule, blanks: set[str], cells: Iterable[str]) -> list[Finding]:
+    """The rule's findings, and one saying which printed blanks it read as 0. `cells`: the rule's
+    cells, lazily (most reports print no blank: their names are then never made)."""
+    if not blanks:
+        return found
     used = [c for c in cells if c in blanks]
     if not used:
         return found
