@@ -22,8 +22,9 @@ There is one way to decide what a batch replaces — `_write` asks a `KeyIndex` 
 Every answer except `reports` may be a superset (a key that might be stored), never a subset: a
 DELETE for a key not stored deletes nothing, so a superset costs a scan and nothing else. `RunKeys`
 uses that to stay small (~1M reports in a few hundred MB, measured in benchmarks/README.md § Loader):
-the copies are known by their document (every copy's document is in `documents`), the copies'
-fingerprints only as "all equal to this one" or "may differ".
+a copy (report_id, document_id) is known only by its document (the map holds every document of
+`documents` and `report_documents`), the copies' fingerprints only as "all equal to this one" or
+"may differ".
 """
 from __future__ import annotations
 
