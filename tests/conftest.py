@@ -53,7 +53,7 @@ LANES = {
     "integration": ("test_warehouse", "test_dbt", "test_stats_models", "test_stats_page", "test_site", "test_cli",
                     "test_crawl_http", "test_crawl_discover", "test_crawl_demo", "test_crawl_js",
                     "test_hostile_inputs", "test_parse_converters", "test_ocr", "test_contract",
-                    "test_rules"),
+                    "test_rules", "test_load_keys"),
     # whole jobs: Dagster runs and its UI, Celery workers, kill -9 of loads and crawls
     "e2e": ("test_dagster", "test_dagster_parallel", "test_dagster_ui", "test_celery", "test_faults_crawl",
             "test_faults_load", "test_dagster_concurrency"),

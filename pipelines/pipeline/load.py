@@ -26,6 +26,7 @@ from pipelines.record import Report
 from pipelines.settings import settings
 from pipelines.warehouse import transform
 from pipelines.warehouse.frames import DocumentInfo
+from pipelines.warehouse.keys import RunKeys
 
 # documents per transaction: ~25 MB of records (a batch costs the same whatever the warehouse holds)
 # (ZFXXGK_LOAD_BATCH overrides it: the kill tests use small batches to land inside many)
@@ -95,10 +96,17 @@ def write_batches(conn, batches: Iterator[list[tuple[Report, DocumentInfo]]],
                   total: warehouse.LoadResult) -> warehouse.LoadResult:
     """Each batch written as it arrives, in its own transaction; the counts added to `total`, and
     its wall seconds waiting for parsed batches (reading and parsing, beyond what overlaps with
-    writing) and writing them."""
+    writing) and writing them (the key map's read included).
+
+    The batches ask one key map of the warehouse (`RunKeys`: what a batch replaces, without scanning
+    the tables each batch), read when the second batch arrives and kept up to date as each commits;
+    the first batch asks the warehouse for its own keys, so a one-batch run (a small crawl into a
+    large warehouse) does not read a million keys to write five hundred."""
     seconds = total.seconds
     seconds.setdefault("parse_wait", 0.0)
     seconds.setdefault("write", 0.0)
+    keys: Optional[RunKeys] = None
+    n = 0
     while True:
         t0 = time.perf_counter()
         items = next(batches, None)
@@ -106,7 +114,10 @@ def write_batches(conn, batches: Iterator[list[tuple[Report, DocumentInfo]]],
         seconds["parse_wait"] += t1 - t0
         if items is None:
             return total
-        lr = warehouse.load_reports(conn, items)
+        n += 1
+        if n == 2:
+            keys = RunKeys.read(conn)
+        lr = warehouse.load_reports(conn, items, keys)
         seconds["write"] += time.perf_counter() - t1
         total.loaded += lr.loaded
         total.failed += lr.failed

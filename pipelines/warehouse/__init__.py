@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import os
 import time
-from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -22,6 +22,7 @@ from pipelines.settings import warehouse_path
 from pipelines.warehouse.contract import polars_schema
 from pipelines.warehouse.frames import (REPORT_TABLES, SCHEMAS, DocumentInfo, copy_row, documents_frame,
                                         frames, report_id)
+from pipelines.warehouse.keys import DIFFER, BatchChange, BatchKeys, KeyIndex
 
 DDL_DIR = Path(__file__).parent / "ddl"
 
@@ -142,24 +143,34 @@ class LoadResult:
     seconds: dict[str, float] = field(default_factory=dict)  # stage -> wall seconds (load_local)
 
 
-def load_reports(conn: duckdb.DuckDBPyConnection, items: Iterable[tuple[Report, DocumentInfo]]) -> LoadResult:
+def load_reports(conn: duckdb.DuckDBPyConnection, items: Iterable[tuple[Report, DocumentInfo]],
+                 keys: Optional[KeyIndex] = None) -> LoadResult:
     """Write reports and their documents. One transaction for the batch; if it fails, each
-    report is retried in its own transaction and a failing one gets a `load` finding."""
+    report is retried in its own transaction and a failing one gets a `load` finding.
+
+    `keys`: what the warehouse already holds (`RunKeys`, kept by a run for all its batches and updated
+    as each commits); by default the warehouse is asked for just this batch's keys (`BatchKeys`)."""
     items = list(items)
     result = LoadResult()
     if not items:
         return result
+    keys = BatchKeys(conn) if keys is None else keys
     try:
-        _write(conn, items, result)
-        return result
+        change = _write(conn, items, result, keys)
     except Exception:  # noqa: BLE001 - any failure: retry report by report, so one bad report costs only itself
         result = LoadResult()
+    else:
+        keys.committed(change)  # outside the try: the batch is in, whatever happens next
+        return result
     for report, doc in items:
         try:
-            _write(conn, [(report, doc)], result)
+            change = _write(conn, [(report, doc)], result, keys)
         except Exception as e:  # noqa: BLE001
             result.failed.append((doc.document_id, str(e)))
-            _record_load_failure(conn, report, doc, str(e))
+            if _record_load_failure(conn, report, doc, str(e)):
+                keys.failed(rules.L_WRITE.code, report_id(report, doc.document_id))
+        else:
+            keys.committed(change)
     return result
 
 
@@ -167,19 +178,55 @@ def _better(a: Report, b: Report) -> bool:
     return _RANK.get(a.parse_status, 99) <= _RANK.get(b.parse_status, 99)
 
 
-def _write(conn: duckdb.DuckDBPyConnection, items: list[tuple[Report, DocumentInfo]], result: LoadResult) -> None:
-    """One batch in one transaction. Its cost does not grow with the warehouse: keys are matched by
-    joins against the batch (never Python lists as parameters), nothing is deleted for reports never
-    loaded before (a first load), and a report loaded before is found in the per-cell tables by its
-    batch's `loaded_at`, so DuckDB's min/max per row group skips the rest of each table."""
+def _write(conn: duckdb.DuckDBPyConnection, items: list[tuple[Report, DocumentInfo]], result: LoadResult,
+           keys: KeyIndex) -> BatchChange:
+    """One batch in one transaction. What it replaces is decided by `keys` (pipelines/warehouse/keys.py):
+    a DELETE only for keys that may be stored (with `RunKeys`, those that are: a first load only
+    appends). Keys are matched by joins against the batch (never Python lists as parameters), and a
+    report loaded before is found in the per-report tables by its batch's `loaded_at`, so DuckDB's
+    min/max per row group skips the rest of each table. Returns what the batch changed in the keys, for
+    `keys.committed` once the batch is in."""
     # Several copies of one report in the batch: the best-status copy wins, every copy is evidence.
     best: dict[str, tuple[Report, DocumentInfo]] = {}
     copies = []
     for report, doc in items:
-        rid = report_id(report, doc.document_id)
-        copies.append(copy_row(report, doc))
+        row = copy_row(report, doc)
+        copies.append(row)
+        rid = row["report_id"]
         if rid not in best or _better(report, best[rid][0]):
             best[rid] = (report, doc)
+    # The batch's reports already there, and reports its documents made before (a re-parse may have
+    # found the issuer now, so the id changed).
+    known = keys.reports(list(best), [d.document_id for _, d in best.values()])
+    # A copy already in the warehouse with a better status than this one keeps its place.
+    existing = {rid: status for rid, _, status, _ in known if rid in best}
+    winners: dict[str, tuple[Report, DocumentInfo]] = {}
+    for rid, (report, doc) in best.items():
+        old = existing.get(rid)
+        if old is not None and _RANK.get(old, 99) < _RANK.get(report.parse_status, 99):
+            result.kept_other_copy += 1
+        else:
+            winners[rid] = (report, doc)
+    # Reports these winners replace: their own ids, and ids their documents used to produce.
+    # Usually none on a first load.
+    winner_docs = {d.document_id for _, d in winners.values()}
+    stale = {(rid, at) for rid, doc, _, at in known if rid in winners or doc in winner_docs}
+    # Reports that may now have copies printing different numbers: a copy was there before, or the
+    # batch brings two. Their D-copies-differ findings are judged again (over those whose copies may
+    # differ); a failed write of a report now written loses its L-write finding.
+    hashes: dict[str, list] = {}
+    for c in copies:
+        hashes.setdefault(c["report_id"], []).append(c["numbers_hash"])
+    states = {rid: keys.copies(rid, hs) for rid, hs in hashes.items()}
+    several = [rid for rid in best if rid in existing or len(hashes[rid]) > 1]
+    judged = [rid for rid in several if states[rid] is DIFFER]
+    cleared = {rules.L_WRITE.code: keys.with_finding(rules.L_WRITE.code, winners),
+               rules.D_COPIES_DIFFER.code: keys.with_finding(rules.D_COPIES_DIFFER.code, several)}
+    all_docs = [d.document_id for _, d in items]
+    stored_docs = keys.documents(all_docs)
+    now = datetime.now(timezone.utc).replace(tzinfo=None)  # the batch's loaded_at
+    f = frames(winners.values(), source_regions(conn), now)  # the sources' adcodes place the issuers
+    cp = pl.DataFrame(copies, schema=SCHEMAS["report_documents"]).unique(["report_id", "document_id"], keep="last")
     conn.execute("BEGIN")
     registered = []
 
@@ -188,57 +235,29 @@ def _write(conn: duckdb.DuckDBPyConnection, items: list[tuple[Report, DocumentIn
         registered.append(name)
 
     try:
-        register("_batch", pl.DataFrame({"report_id": list(best), "document_id": [d.document_id for _, d in best.values()]},
-                                        schema={"report_id": pl.Utf8, "document_id": pl.Utf8}))
-        # One scan of `reports`: the batch's reports already there, and reports its documents made before
-        # (a re-parse may have found the issuer now, so the id changed).
-        # (Two semi-joins: an OR of the two would make DuckDB probe every row twice, as mark joins.)
-        known = conn.execute("SELECT report_id, document_id, parse_status, loaded_at FROM reports "
-                             "WHERE report_id IN (SELECT report_id FROM _batch) UNION "
-                             "SELECT report_id, document_id, parse_status, loaded_at FROM reports "
-                             "WHERE document_id IN (SELECT document_id FROM _batch)").fetchall()
-        # A copy already in the warehouse with a better status than this one keeps its place.
-        existing = {rid: status for rid, _, status, _ in known if rid in best}
-        winners = []
-        for rid, (report, doc) in best.items():
-            old = existing.get(rid)
-            if old is not None and _RANK.get(old, 99) < _RANK.get(report.parse_status, 99):
-                result.kept_other_copy += 1
-            else:
-                winners.append((report, doc))
-        f = frames(winners, source_regions(conn))  # the sources' adcodes place the issuers
-        upsert_documents(conn, [d for _, d in items])
-        winner_ids = {report_id(r, d.document_id) for r, d in winners}
-        register("_incoming", pl.DataFrame({"report_id": sorted(winner_ids)}, schema={"report_id": pl.Utf8}))
-        # Reports these winners replace: their own ids, and ids their documents used to produce.
-        # Usually none on a first load.
-        winner_docs = {d.document_id for _, d in winners}
-        stale = {(rid, at) for rid, doc, _, at in known if rid in winner_ids or doc in winner_docs}
+        _insert(conn, "documents", documents_frame(d for _, d in items), key=("document_id",), stored=stored_docs)
         if stale:
             register("_stale", pl.DataFrame({"report_id": sorted({r for r, _ in stale})}, schema={"report_id": pl.Utf8}))
             # The batches' times as constants, so each scan reads only the row groups whose loaded_at
             # range holds one (an OR with IS NULL, or a join, would read every row group).
-            times = sorted({at for _, at in stale})
-            at = ("true" if None in times
-                  else "loaded_at IN (" + ", ".join(f"TIMESTAMP '{t.isoformat(' ')}'" for t in times) + ")")
-            conn.execute("DELETE FROM reports WHERE report_id IN (SELECT report_id FROM _stale)")
-            for table in REPORT_TABLES[1:]:
+            times = {at for _, at in stale}
+            at = ("true" if None in times else "loaded_at IN (" + ", ".join(
+                f"TIMESTAMP '{t.isoformat(' ')}'" for t in sorted(t for t in times if t is not None)) + ")")
+            for table in REPORT_TABLES:
                 conn.execute(f"DELETE FROM {table} WHERE {at} AND report_id IN (SELECT report_id FROM _stale)")
-        # Reports that may now have copies printing different numbers: a copy was there before, or the
-        # batch brings two. Their D-copies-differ findings are judged again; a failed write of a report
-        # now written loses its L-write finding.
-        in_batch = Counter(c["report_id"] for c in copies)
-        several = [rid for rid in best if rid in existing or in_batch[rid] > 1]
-        register("_several", pl.DataFrame({"report_id": several}, schema={"report_id": pl.Utf8}))
-        conn.execute("DELETE FROM findings WHERE (rule = ? AND report_id IN (SELECT report_id FROM _incoming)) "
-                     "OR (rule = ? AND report_id IN (SELECT report_id FROM _several))",
-                     [rules.L_WRITE.code, rules.D_COPIES_DIFFER.code])
+        if any(cleared.values()):
+            register("_cleared", pl.DataFrame({"rule": [r for r, ids in cleared.items() for _ in ids],
+                                               "report_id": [i for ids in cleared.values() for i in ids]},
+                                              schema={"rule": pl.Utf8, "report_id": pl.Utf8}))
+            conn.execute("DELETE FROM findings USING _cleared "
+                         "WHERE findings.rule = _cleared.rule AND findings.report_id = _cleared.report_id")
         for table in REPORT_TABLES:
             _insert(conn, table, f[table])
-        cp = pl.DataFrame(copies, schema=SCHEMAS["report_documents"]).unique(["report_id", "document_id"], keep="last")
-        _insert(conn, "report_documents", cp, key=("report_id", "document_id"))
-        if several:
-            _flag_differing_copies(conn)
+        _insert(conn, "report_documents", cp, key=("report_id", "document_id"), stored=stored_docs)
+        flagged = set()
+        if judged:
+            register("_several", pl.DataFrame({"report_id": judged}, schema={"report_id": pl.Utf8}))
+            flagged = _flag_differing_copies(conn)
         conn.execute("COMMIT")
     except Exception:
         conn.execute("ROLLBACK")
@@ -247,14 +266,19 @@ def _write(conn: duckdb.DuckDBPyConnection, items: list[tuple[Report, DocumentIn
         for name in registered:
             conn.unregister(name)
     result.loaded += len(winners)
+    return BatchChange(
+        removed_reports={r for r, _ in stale}, documents=all_docs, copies=states, cleared=cleared,
+        reports=[(rid, d.document_id, r.parse_status, now) for rid, (r, d) in winners.items()],
+        flagged={rules.D_COPIES_DIFFER.code: flagged})
 
 
-def _flag_differing_copies(conn: duckdb.DuckDBPyConnection) -> None:
+def _flag_differing_copies(conn: duckdb.DuckDBPyConnection) -> set[str]:
     """Copies of one report (reposts, a page and its attachment, a corrected re-issue) whose tables
     differ: the kept copy's numbers are only one of them, so the report says so (D-copies-differ).
-    Over the batch's reports with more than one copy (`_several`), whose old such findings are gone."""
+    Over the batch's reports that may have such copies (`_several`), whose old such findings are gone.
+    Returns the reports flagged."""
     rule = rules.D_COPIES_DIFFER
-    conn.execute(f"""
+    return {rid for (rid,) in conn.execute(f"""
         INSERT INTO findings (report_id, document_id, url, stage, rule, severity, detail, loaded_at)
         SELECT c.report_id, r.document_id, r.url, '{rule.stage}', '{rule.code}', '{rule.severity}',
                count(DISTINCT c.numbers_hash) || ' copies of this report print different numbers: '
@@ -263,36 +287,49 @@ def _flag_differing_copies(conn: duckdb.DuckDBPyConnection) -> None:
         FROM report_documents c JOIN reports r USING (report_id)
         WHERE c.report_id IN (SELECT report_id FROM _several) AND c.numbers_hash IS NOT NULL
         GROUP BY c.report_id, r.document_id, r.url, r.loaded_at
-        HAVING count(DISTINCT c.numbers_hash) > 1""")
+        HAVING count(DISTINCT c.numbers_hash) > 1
+        RETURNING report_id""").fetchall()}
 
 
 def _insert(conn: duckdb.DuckDBPyConnection, table: str, df: pl.DataFrame, replace: bool = False,
-            key: tuple[str, ...] = ()) -> None:
+            key: tuple[str, ...] = (), stored: Optional[set[str]] = None) -> None:
     """Insert by name (never by position). `replace`: through the table's primary key; `key`: a
-    merge on those columns for tables without one (the rows of the frame's keys deleted first)."""
+    merge on those columns for tables without one (the rows of the frame's keys deleted first).
+    `stored`: the frame's document_ids that may already have rows (a KeyIndex's answer): only their
+    keys are deleted, and nothing is when there are none."""
     if df.is_empty():
         return
     name = f"_df_{table}"
     conn.register(name, df.to_arrow())
     try:
-        if key:
-            match = " AND ".join(f"{table}.{k} = {name}.{k}" for k in key)
-            conn.execute(f"DELETE FROM {table} USING {name} WHERE {match}")
+        if key and (stored is None or stored):
+            old = name
+            if stored is not None and len(stored) < len(df):
+                old = f"_old_{table}"
+                conn.register(old, df.filter(pl.col("document_id").is_in(list(stored))).select(key).to_arrow())
+            try:
+                match = " AND ".join(f"{table}.{k} = {old}.{k}" for k in key)
+                conn.execute(f"DELETE FROM {table} USING {old} WHERE {match}")
+            finally:
+                if old != name:
+                    conn.unregister(old)
         verb = "INSERT OR REPLACE" if replace else "INSERT"
         conn.execute(f"{verb} INTO {table} BY NAME SELECT * FROM {name}")
     finally:
         conn.unregister(name)
 
 
-def _record_load_failure(conn: duckdb.DuckDBPyConnection, report: Report, doc: DocumentInfo, error: str) -> None:
+def _record_load_failure(conn: duckdb.DuckDBPyConnection, report: Report, doc: DocumentInfo, error: str) -> bool:
+    """An L-write finding for a report that could not be written; False if even that failed."""
     try:
         rule = rules.L_WRITE
         conn.execute("INSERT INTO findings (report_id, document_id, url, stage, rule, severity, detail, loaded_at) "
                      "VALUES (?, ?, ?, ?, ?, ?, ?, current_localtimestamp())",
                      [report_id(report, doc.document_id), doc.document_id, doc.url, rule.stage, rule.code,
                       rule.severity, error[:2000]])
+        return True
     except duckdb.Error:
-        pass  # the warehouse itself is unwritable; the caller reports the failure
+        return False  # the warehouse itself is unwritable; the caller reports the failure
 
 
 def upsert_documents(conn: duckdb.DuckDBPyConnection, docs: list[DocumentInfo]) -> None:
