@@ -75,13 +75,15 @@ def test_kill_9_during_load_leaves_whole_batches_and_a_rerun_converges(corpus, c
     prefixes = batch_prefixes(corpus)
     files = list(expand_paths([corpus]))
     landed = []
+    # Each kill at a random moment of a window that starts as a clean run's first quarter (reading, parsing
+    # and writing the batches; the SQL models and the published copy take the rest). Where the batches fall
+    # in a run moves with the machine's load, so the window follows the kills: one that landed before the
+    # first batch moves its start there, one after the last its end.
+    lo, hi = 0.0, clean_seconds / 4
     for seed in range(4):
         rng = random.Random(seed)
         db = tmp_path / f"w{seed}.duckdb"
-        # spread the kills over the load phase: seed s lands in the s-th sixteenth of a clean run's time
-        # (since the loader's cost is flat, reading, parsing and writing the batches are about its first
-        # quarter; the SQL models and the published copy take the rest)
-        delay = clean_seconds * (seed + rng.random()) / 16
+        delay = lo + (hi - lo) * rng.random()
         # odd seeds parse in two worker processes: the kill takes the whole process group
         env = {**ENV, "ZFXXGK_WORKERS": str(1 + seed % 2)}
         killed = run_and_kill(["--db", str(db), "load", str(corpus)], delay, env)
@@ -103,6 +105,10 @@ def test_kill_9_during_load_leaves_whole_batches_and_a_rerun_converges(corpus, c
             landed.append(k)
         else:
             landed.append(0)
+        if landed[-1] == 0:
+            lo = delay
+        elif landed[-1] == len(prefixes) - 1:
+            hi = delay
         # the re-run completes and converges to the clean tables
         proc = run(["--db", str(db), "load", str(corpus)], ENV)
         assert proc.returncode == 0, proc.stderr

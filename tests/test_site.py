@@ -61,7 +61,11 @@ def served(site):
         yield m.group(0)
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # a loaded machine: the server did not get to exit
+            proc.kill()
+            proc.wait()
 
 
 class Browser:
