@@ -375,16 +375,19 @@ def stg_request_totals_yml() -> str:
     def doc(name: str) -> str:
         return f"{{{{ doc('{name}') }}}}"
 
-    # No relationships test: the view's report ids are request_outcomes', which that source's test checks
-    # against reports (here it would pivot all of table 3 again, at every build).
+    # No relationships test: its rows are made from reports' (the anti-join would only cost a build).
     report_id = {"name": "report_id", "data_type": "VARCHAR", "description": doc("report_id"),
                  "data_tests": ["unique", "not_null"]}
+    loaded_at = {"name": "loaded_at", "data_type": "TIMESTAMP", "description": doc("loaded_at")}
     counts = [*REQUEST_ROWS, OTHER_TOTAL, *REQUEST_GROUPS, "new_received_natural_person", "new_received_legal_person"]
     model = {"name": "stg_request_totals",
-             "description": "One row per report with table 3 read, table 3 wide: the 总计 (total) cell of every row "
-                            "(docs/formats.md §3.2 row keys), the row groups, and the applicant split of new requests. "
-                            "A sum is NULL when one of its cells is NULL or missing (no silent zero).",
-             "columns": [report_id, *({"name": c, "data_type": "BIGINT", "description": doc(c)} for c in counts)]}
+             "description": "One row per report, table 3 wide: the 总计 (total) cell of every row (docs/formats.md "
+                            "§3.2 row keys), the row groups, and the applicant split of new requests; every count "
+                            "NULL when the report's table 3 was not read. A sum is NULL when one of its cells is "
+                            "NULL or missing (no silent zero). A table rebuilt incrementally (the reports loaded "
+                            "since the last build), so that its readers and tests do not pivot table 3 again.",
+             "columns": [report_id, loaded_at,
+                         *({"name": c, "data_type": "BIGINT", "description": doc(c)} for c in counts)]}
     header = ("# GENERATED from pipelines/record.py (TABLE3_ROWS) by `python -m pipelines.warehouse.generate`: "
               "do not edit.\n")
     return header + yaml.safe_dump({"version": 2, "models": [model]}, sort_keys=False, allow_unicode=True, width=110)
