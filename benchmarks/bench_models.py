@@ -10,9 +10,10 @@ finding for one report in ten. Then, each on its own copy of that file:
 
 1. old runner: `pipelines/warehouse/models.py` and `sql/` as of OLD_COMMIT (read from git), every
    model rebuilt with CREATE OR REPLACE in its guessed dependency order;
-2. dbt run, first build: every model of sql/ (report_metrics built whole);
+2. dbt run, first build: every model of sql/ (the incremental models built whole);
 3. dbt run after a load of 1% of the reports (their rows deleted and appended again with a new
-   loaded_at, a cell changed): report_metrics incremental, the rest rebuilt;
+   loaded_at, a cell changed): the incremental models (the two pivots, report_metrics) rebuild those
+   reports, the rest whole;
 4. unless --skip-tests: dbt build (models and every data test) after another such load, what
    `zfxxgk load` runs: the per-cell tables' tests check the reports not built before
    (macros/new_reports.sql); then dbt build on a fresh copy, first build (every data test over every
