@@ -21,6 +21,7 @@ from pipelines.titles import find_title
 _BLOCKS = frozenset({"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section",
                      "article", "table", "tbody", "thead", "tfoot", "blockquote", "pre", "dd", "dt", "dl", "hr",
                      "header", "footer", "center", "form", "caption"})
+_BLOCK_CELLS = _BLOCKS | {"td", "th"}  # elements that end the line before and after them
 _SKIP = frozenset({"script", "style", "noscript", "head", "title", "meta", "link", "iframe", "select", "option",
                    "textarea", "button", "svg"})
 _WS = re.compile(r"\s+")
@@ -221,21 +222,30 @@ def html_to_rows(html: str, utf8: Optional[bytes] = None) -> tuple[list[Row], Op
             if el.tail:
                 line.append(el.tail)
             return
-        if tag == "p" and next(el.iterdescendants("br", "table"), None) is None:
-            # a paragraph (no block can nest in <p>): its text in one call
+        if tag == "p" and (not len(el) or next(el.iterdescendants("br", "table"), None) is None):
+            # a paragraph (no block can nest in <p>): its text in one call (without children: its .text)
             flush()
-            text = _tostring(el, method="text", encoding=str, with_tail=False).replace("\xa0", " ").strip()
+            text = (_tostring(el, method="text", encoding=str, with_tail=False) if len(el) else el.text or "") \
+                .replace("\xa0", " ").strip()
             if text:
                 rows.extend([part.strip()] for part in text.split("\n") if part.strip())
             if el.tail:
                 line.append(el.tail)
             return
-        block = tag in _BLOCKS or tag in ("td", "th")
+        block = tag in _BLOCK_CELLS
         if block:
             flush()
         if el.text:
             line.append(el.text)
         for child in el:
+            ctag = child.tag
+            if isinstance(ctag, str) and not len(child) and ctag not in _BLOCK_CELLS and ctag not in _SKIP:
+                # an inline element without children (a link, a span): what walk() does with it, inline
+                if child.text:
+                    line.append(child.text)
+                if child.tail:
+                    line.append(child.tail)
+                continue
             walk(child)
         if block:
             flush()

@@ -324,17 +324,29 @@ def chain(hits: list[Hit], n_anchors: int, max_gap: int = 90, per_skip: int = 70
     ends = [h.end for h in hits]
     best: list[float] = []
     prev: list[int] = []
+    top: list[float] = []  # top[j]: the best score of hits[:j + 1]
+    high = 0.0
     for i, h in enumerate(hits):
         score = 1.0 if h.exact else 0.6
         b, p = score, -1
         a, start = h.anchor, h.start
-        # only hits that end before this one starts, and not too far before it
-        for j in range(bisect.bisect_left(starts, start - reach - 64), i):
+        # only hits that end before this one starts, and not too far before it. The predecessor is
+        # the first hit (lowest index) of the best score: walked from the nearest back, a hit of
+        # the same score replaces the one found, and the walk stops where no earlier hit can reach
+        # the score found (every hit scores more than its own score alone, so the first admissible
+        # one is always taken)
+        j = i - 1
+        lo = bisect.bisect_left(starts, start - reach - 64)
+        while j >= lo and top[j] + score >= b:
             ga = anchors[j]
-            if ga < a and ends[j] <= start and start - ends[j] <= limit[a - ga] and best[j] + score > b:
+            if ga < a and ends[j] <= start and start - ends[j] <= limit[a - ga] and best[j] + score >= b:
                 b, p = best[j] + score, j
+            j -= 1
         best.append(b)
         prev.append(p)
+        if b > high:
+            high = b
+        top.append(high)
     i = max(range(len(hits)), key=lambda k: (best[k], -hits[k].start))
     out = []
     while i >= 0:
