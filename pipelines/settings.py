@@ -45,7 +45,10 @@ class Settings(BaseSettings):
     # the loader
     workers: Optional[int] = None    # parse processes; None: the CPU count (1 for small inputs)
     load_batch: int = 500            # documents per transaction (the kill tests use small batches)
-    duckdb_memory: str = "1GB"       # the loader's DuckDB memory cap
+    duckdb_memory: str = "1GB"       # the loader's DuckDB memory cap for the models' build and the site
+    # ... and while it writes the batches: DuckDB keeps the file's blocks it has read or written up to its
+    # cap, which the batches never read again (at a million documents: 1 GB beside the key map, over 2 GiB)
+    write_memory: str = "512MB"
 
     @property
     def warehouse(self) -> Path:

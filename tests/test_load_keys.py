@@ -173,3 +173,37 @@ def test_one_failing_report_updates_the_map_for_the_others_only(tmp_path):
         assert set(keys._reports) == {rid(it) for it in BATCHES[0]}
         assert keys._findings[rules.L_WRITE.code] == {rid(bad)}
         assert_matches_warehouse(keys, conn)
+
+
+def test_document_ids_other_than_digests_and_odd_fingerprints_are_kept_as_they_are(tmp_path):
+    """The map holds a SHA-256 hex document id as its bytes and a 16-hex fingerprint as its integer;
+    any other id (upper case, not hex, another length) or fingerprint stays a string, one-to-one, so a
+    run with such ids writes what the per-batch questions write."""
+    from pipelines.warehouse.keys import _doc, _doc_str, _fp
+
+    digest = hashlib.sha256(b"x").hexdigest()
+    odd = [digest.upper(), digest[:63] + "g", digest + "0", " " + digest[1:], "c1", ""]
+    assert isinstance(_doc(digest), bytes) and _doc_str(_doc(digest)) == digest
+    assert [_doc(d) for d in odd] == odd and len({_doc(d) for d in [digest, *odd]}) == len(odd) + 1
+    assert _fp(digest[:16]) == int(digest[:16], 16) and [_fp(h) for h in (None, "ABCDEF0123456789", "0x12")] == [
+        None, "ABCDEF0123456789", "0x12"]
+
+    def renamed(it, i):
+        report, doc = it
+        d = doc.document_id
+        new = (d.upper(), "doc:" + d[:10], d[:63] + "g", d)[i % 4]
+        return report, DocumentInfo(document_id=new, url=doc.url, bytes=doc.bytes)
+
+    batches = [[renamed(it, i) for i, it in enumerate(b)] for b in BATCHES]
+    with warehouse.connect(tmp_path / "map.duckdb") as conn, warehouse.connect(tmp_path / "batch.duckdb") as ref:
+        keys = RunKeys.read(conn)
+        for batch in [*batches, *batches]:
+            got = warehouse.load_reports(conn, batch, keys)
+            want = warehouse.load_reports(ref, batch)
+            assert (got.loaded, got.kept_other_copy, got.failed) == (want.loaded, want.kept_other_copy, want.failed)
+            assert_matches_warehouse(keys, conn)
+            unique_keys(conn)
+        for t in TABLES:
+            assert table(conn, t) == table(ref, t), t
+        assert any(isinstance(d, str) for d in keys._documents) and any(isinstance(d, bytes) for d in keys._documents)
+        assert keys.nbytes() > 0

@@ -99,3 +99,24 @@ def test_the_instance_links_the_root_dagster_yaml(tmp_path):
     link_dagster_yaml(own)  # a user's own file is left alone
     assert not (own / "dagster.yaml").is_symlink()
     assert "dagster_home" not in Settings.model_construct().model_fields_set
+
+
+def test_the_writers_memory_cap_is_its_own_setting(monkeypatch):
+    """The batches' DuckDB cap (ZFXXGK_WRITE_MEMORY, 512MB) apart from the models' (ZFXXGK_DUCKDB_MEMORY)."""
+    monkeypatch.delenv("ZFXXGK_WRITE_MEMORY", raising=False)
+    monkeypatch.setenv("ZFXXGK_DUCKDB_MEMORY", "2GB")
+    assert (settings().write_memory, settings().duckdb_memory) == ("512MB", "2GB")
+    monkeypatch.setenv("ZFXXGK_WRITE_MEMORY", "256MB")
+    assert settings().write_memory == "256MB"
+
+
+def test_the_loaders_connection_takes_the_writers_cap(tmp_path):
+    import duckdb
+
+    from pipelines.pipeline import load
+
+    with duckdb.connect() as ref:
+        ref.execute(f"SET memory_limit = '{load.WRITE_MEMORY}'")
+        want = ref.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    with load.connect(tmp_path / "w.duckdb") as conn:
+        assert conn.execute("SELECT current_setting('memory_limit')").fetchone()[0] == want

@@ -32,6 +32,7 @@ from pipelines.warehouse.keys import RunKeys
 # (ZFXXGK_LOAD_BATCH overrides it: the kill tests use small batches to land inside many)
 BATCH = settings().load_batch
 DUCKDB_MEMORY = settings().duckdb_memory
+WRITE_MEMORY = settings().write_memory  # the writing connection's cap (benchmarks/README.md § Loader)
 MIN_PARALLEL = 200     # below this many files, starting worker processes costs more than it saves
 
 log = logging.getLogger(__name__)
@@ -87,8 +88,10 @@ def connect(db: Path | str | None = None):
     """The warehouse, opened for a load."""
     conn = warehouse.connect(db)
     # DuckDB's default cap is 80% of RAM: at 100,000 reports the models and the published copy
-    # took it to 4.4 GiB. Capped, it spills to disk instead, and the whole load stays under 2 GiB.
-    conn.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
+    # took it to 4.4 GiB. Capped, it spills to disk instead, and the whole load stays under 2 GiB. The
+    # batches need less than the models: their cap is WRITE_MEMORY (the models are built by dbt with
+    # DUCKDB_MEMORY, on a connection of their own).
+    conn.execute(f"SET memory_limit = '{WRITE_MEMORY}'")
     return conn
 
 

@@ -24,7 +24,10 @@ DELETE for a key not stored deletes nothing, so a superset costs a scan and noth
 uses that to stay small (~1M reports in a few hundred MB, measured in benchmarks/README.md § Loader):
 a copy (report_id, document_id) is known only by its document (the map holds every document of
 `documents` and `report_documents`), the copies' fingerprints only as "all equal to this one" or
-"may differ".
+"may differ". Inside the map a document id that is a SHA-256 hex digest (64 lowercase hex characters,
+as the crawler and `zfxxgk load` make them) is held as its 32 bytes and a fingerprint of 16 hex
+characters as its 64-bit integer (`_doc`, `_fp`: one-to-one, anything else kept as the string), and
+a report id without the UTF-8 copy of itself polars and DuckDB leave on a non-ASCII str (`_plain`).
 """
 from __future__ import annotations
 
@@ -54,6 +57,44 @@ NO_COPIES = object()  # no stored copy
 # The fingerprints of a report's copies: the one non-NULL numbers_hash they all share, None (no copy
 # has one), DIFFER, or NO_COPIES.
 HashState = Union[str, None, _Differ, object]
+
+
+def _doc(document_id: str) -> Union[str, bytes]:
+    """A document id as the map holds it: a SHA-256 hex digest as its 32 bytes (65 bytes of memory
+    instead of 113), anything else as it is. One-to-one: only a string that `bytes.hex` gives back is
+    converted, and bytes never equal a str."""
+    if len(document_id) == 64:
+        try:
+            b = bytes.fromhex(document_id)
+        except ValueError:
+            return document_id
+        if b.hex() == document_id:
+            return b
+    return document_id
+
+
+def _doc_str(held: Union[str, bytes]) -> str:
+    """The document id `_doc` was given."""
+    return held.hex() if isinstance(held, bytes) else held
+
+
+def _fp(numbers_hash: Optional[str]) -> Union[int, str, None]:
+    """A fingerprint (`frames.numbers_hash`, 16 hex characters) as the map holds it: its integer (36 bytes
+    instead of 65); anything else as it is (one-to-one, like `_doc`)."""
+    if numbers_hash is not None and len(numbers_hash) == 16:
+        try:
+            b = bytes.fromhex(numbers_hash)
+        except ValueError:
+            return numbers_hash
+        if b.hex() == numbers_hash:
+            return int.from_bytes(b, "big")
+    return numbers_hash
+
+
+def _plain(report_id: str) -> str:
+    """The report id as a str of its own: one that went into a polars or Arrow column carries a cached
+    UTF-8 copy (48 more bytes for a 23-character Chinese id), which the map need not keep."""
+    return report_id.encode("utf-8").decode("utf-8") if not report_id.isascii() else report_id
 
 
 def combine(state: HashState, hashes: Iterable[Optional[str]]) -> HashState:
@@ -184,18 +225,21 @@ class RunKeys:
         docs = keys._documents
         while rows := cur.fetchmany(chunk):
             for rid, doc, status, at, has_copies, n_hashes, a_hash in rows:
-                state = (NO_COPIES if not has_copies else None if n_hashes == 0 else a_hash if n_hashes == 1
+                state = (NO_COPIES if not has_copies else None if n_hashes == 0 else _fp(a_hash) if n_hashes == 1
                          else DIFFER)
                 if doc is None:
                     keys._reports[rid] = (None, None, None, state)
                     continue
+                doc = _doc(doc)
                 keys._reports[rid] = (doc, statuses.setdefault(status, status), times.setdefault(at, at), state)
                 held = docs.get(doc)
                 docs[doc] = rid if held is None else (*(held if isinstance(held, tuple) else (held,)), rid)
+            del rows
         cur = conn.execute("SELECT document_id FROM documents UNION SELECT document_id FROM report_documents")
         while rows := cur.fetchmany(chunk):
             for (doc,) in rows:
-                docs.setdefault(doc, None)
+                docs.setdefault(_doc(doc), None)
+            del rows
         for rule, rid in conn.execute("SELECT DISTINCT rule, report_id FROM findings WHERE rule IN (?, ?) "
                                       "AND report_id IS NOT NULL", list(_LOADERS_RULES)).fetchall():
             keys._findings[rule].add(rid)
@@ -206,17 +250,18 @@ class RunKeys:
         for rid in report_ids:
             v = self._reports.get(rid)
             if v is not None and v[0] is not None:
-                out[rid] = (rid, v[0], v[1], v[2])
+                out[rid] = (rid, _doc_str(v[0]), v[1], v[2])
         for doc in document_ids:
-            held = self._documents.get(doc)
+            d = _doc(doc)
+            held = self._documents.get(d)
             for rid in (() if held is None else held if isinstance(held, tuple) else (held,)):
                 v = self._reports.get(rid)
-                if v is not None and v[0] == doc:
-                    out[rid] = (rid, v[0], v[1], v[2])
+                if v is not None and v[0] == d:
+                    out[rid] = (rid, doc, v[1], v[2])
         return list(out.values())
 
     def documents(self, document_ids: list[str]) -> set[str]:
-        return {d for d in document_ids if d in self._documents}
+        return {d for d in document_ids if _doc(d) in self._documents}
 
     def with_finding(self, rule: str, report_ids: Iterable[str]) -> set[str]:
         held = self._findings[rule]
@@ -224,7 +269,7 @@ class RunKeys:
 
     def copies(self, report_id: str, hashes: list[Optional[str]]) -> HashState:
         v = self._reports.get(report_id)
-        return combine(NO_COPIES if v is None else v[3], hashes)
+        return combine(NO_COPIES if v is None else v[3], [_fp(h) for h in hashes])
 
     def committed(self, change: BatchChange) -> None:
         reports, docs = self._reports, self._documents
@@ -233,7 +278,7 @@ class RunKeys:
             if old is None:
                 continue
             if old[3] is not NO_COPIES:  # its copies stay in report_documents
-                reports[rid] = (None, None, None, old[3])
+                reports[_plain(rid)] = (None, None, None, old[3])
             held = docs.get(old[0])
             if isinstance(held, tuple):
                 rest = tuple(r for r in held if r != rid)
@@ -241,14 +286,21 @@ class RunKeys:
             elif held == rid:
                 docs[old[0]] = None
         for doc in change.documents:
-            docs.setdefault(doc, None)
+            docs.setdefault(_doc(doc), None)
         for rid, doc, status, at, in change.reports:
-            state = reports.get(rid, (None, None, None, NO_COPIES))[3]
+            # Popped and put back, so the map holds one object of each id: the key of `_reports` is the
+            # report id `_documents` names, and the key of `_documents` the document its tuple holds.
+            state = reports.pop(rid, (None, None, None, NO_COPIES))[3]
+            rid, doc = _plain(rid), _doc(doc)
             reports[rid] = (doc, sys.intern(status), at, state)
+            docs.pop(doc, None)
             docs[doc] = rid  # the batch deleted every other report row of this document (stale ids)
         for rid, state in change.copies.items():
             v = reports.get(rid)
-            reports[rid] = (None, None, None, state) if v is None else (*v[:3], state)
+            if v is None:
+                reports[_plain(rid)] = (None, None, None, state)
+            else:
+                reports[rid] = (*v[:3], state)
         for rule, rids in change.cleared.items():
             self._findings[rule] -= rids
         for rule, rids in change.flagged.items():
@@ -261,27 +313,29 @@ class RunKeys:
         return len(self._reports)
 
     def nbytes(self) -> int:
-        """The map's size in memory: the containers and every distinct object they hold."""
-        seen: set[int] = set()
-        total = 0
-
-        def size(o: object) -> None:
-            nonlocal total
-            if id(o) not in seen:
-                seen.add(id(o))
-                total += sys.getsizeof(o)
-
-        for d in (self._reports, self._documents, *self._findings.values()):
-            size(d)
-        for rid, v in self._reports.items():
-            size(rid)
-            size(v)
-            for x in v:
-                size(x)
-        for doc, held in self._documents.items():
-            size(doc)
-            size(held)
+        """The map's size in memory: the containers and the objects they hold, each counted once. Without
+        a set of every object seen (at a million reports that set alone took ~250 MB, more than the
+        benchmark should add to measure): the objects the two maps share are shared by construction
+        (`read`, `committed`): a `_documents` entry naming one report holds that report's key and the
+        document its tuple holds, and statuses and times are a few shared objects."""
+        reports, docs = self._reports, self._documents
+        size = sys.getsizeof
+        total = size(reports) + size(docs) + sum(size(s) for s in self._findings.values())
+        shared: dict[int, int] = {}  # statuses and times: a few objects, each held by many reports
+        for rid, v in reports.items():
+            total += size(rid) + size(v)
+            if v[0] is not None:
+                total += size(v[0])
+                shared.setdefault(id(v[1]), size(v[1]))
+                shared.setdefault(id(v[2]), size(v[2]))
+            if not (v[3] is None or v[3] is NO_COPIES or v[3] is DIFFER):
+                total += size(v[3])
+        for doc, held in docs.items():
+            if isinstance(held, str) and reports.get(held, (None,))[0] is doc:
+                continue  # the report's key and its tuple's document, counted above
+            total += size(doc)
+            if isinstance(held, tuple):
+                total += size(held)
         for s in self._findings.values():
-            for rid in s:
-                size(rid)
-        return total
+            total += sum(size(rid) for rid in s)
+        return total + sum(shared.values())
