@@ -54,12 +54,13 @@ class _Differ:
 
 DIFFER = _Differ()
 NO_COPIES = object()  # no stored copy
-# The fingerprints of a report's copies: the one non-NULL numbers_hash they all share, None (no copy
-# has one), DIFFER, or NO_COPIES.
-HashState = Union[str, None, _Differ, object]
+# The fingerprints of a report's copies: the one non-NULL numbers_hash they all share (in the run's map:
+# as `_fp` holds it), None (no copy has one), DIFFER, or NO_COPIES.
+HashState = Union[str, int, None, _Differ, object]
+DocKey = Union[str, bytes]  # a document id as the run's map holds it (`_doc`)
 
 
-def _doc(document_id: str) -> Union[str, bytes]:
+def _doc(document_id: str) -> DocKey:
     """A document id as the map holds it: a SHA-256 hex digest as its 32 bytes (65 bytes of memory
     instead of 113), anything else as it is. One-to-one: only a string that `bytes.hex` gives back is
     converted, and bytes never equal a str."""
@@ -73,7 +74,7 @@ def _doc(document_id: str) -> Union[str, bytes]:
     return document_id
 
 
-def _doc_str(held: Union[str, bytes]) -> str:
+def _doc_str(held: DocKey) -> str:
     """The document id `_doc` was given."""
     return held.hex() if isinstance(held, bytes) else held
 
@@ -97,7 +98,7 @@ def _plain(report_id: str) -> str:
     return report_id.encode("utf-8").decode("utf-8") if not report_id.isascii() else report_id
 
 
-def combine(state: HashState, hashes: Iterable[Optional[str]]) -> HashState:
+def combine(state: HashState, hashes: Iterable[Union[str, int, None]]) -> HashState:
     """The copies' fingerprint state once `hashes` (new copies' numbers_hash) are added to `state`.
     (A copy re-loaded with another fingerprint keeps its old one in the state: DIFFER, "may differ".)"""
     for h in hashes:
@@ -206,7 +207,7 @@ class RunKeys:
 
     def __init__(self) -> None:
         self._reports: dict[str, tuple] = {}
-        self._documents: dict[str, Union[str, tuple, None]] = {}
+        self._documents: dict[DocKey, Union[str, tuple, None]] = {}
         self._findings: dict[str, set[str]] = {r: set() for r in _LOADERS_RULES}
 
     @classmethod
@@ -291,10 +292,10 @@ class RunKeys:
             # Popped and put back, so the map holds one object of each id: the key of `_reports` is the
             # report id `_documents` names, and the key of `_documents` the document its tuple holds.
             state = reports.pop(rid, (None, None, None, NO_COPIES))[3]
-            rid, doc = _plain(rid), _doc(doc)
-            reports[rid] = (doc, sys.intern(status), at, state)
-            docs.pop(doc, None)
-            docs[doc] = rid  # the batch deleted every other report row of this document (stale ids)
+            rid, key = _plain(rid), _doc(doc)
+            reports[rid] = (key, sys.intern(status), at, state)
+            docs.pop(key, None)
+            docs[key] = rid  # the batch deleted every other report row of this document (stale ids)
         for rid, state in change.copies.items():
             v = reports.get(rid)
             if v is None:
