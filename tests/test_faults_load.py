@@ -75,15 +75,20 @@ def test_kill_9_during_load_leaves_whole_batches_and_a_rerun_converges(corpus, c
     prefixes = batch_prefixes(corpus)
     files = list(expand_paths([corpus]))
     landed = []
-    # Each kill at a random moment of a window that starts as a clean run's first quarter (reading, parsing
-    # and writing the batches; the SQL models and the published copy take the rest). Where the batches fall
-    # in a run moves with the machine's load, so the window follows the kills: one that landed before the
-    # first batch moves its start there, one after the last its end.
+    # Each kill at a moment of a window that starts as a clean run's first quarter (reading, parsing and
+    # writing the batches; the SQL models and the published copy take the rest). Where the batches fall in
+    # a run moves with the machine's load, and they are a short part of it, so the window follows the
+    # kills: one that landed before the first batch moves its start there, one after the last its end,
+    # and until a kill has landed inside the load the next is at the window's middle (a bisection: it
+    # lands inside once the window is less than twice the batches' span). Four kills at least, eight at most.
     lo, hi = 0.0, clean_seconds / 4
-    for seed in range(4):
+    for seed in range(8):
+        inside = any(0 < k < len(prefixes) - 1 for k in landed)
+        if seed >= 4 and inside:
+            break
         rng = random.Random(seed)
         db = tmp_path / f"w{seed}.duckdb"
-        delay = lo + (hi - lo) * rng.random()
+        delay = lo + (hi - lo) * (rng.random() if seed == 0 or inside else 0.5)
         # odd seeds parse in two worker processes: the kill takes the whole process group
         env = {**ENV, "ZFXXGK_WORKERS": str(1 + seed % 2)}
         killed = run_and_kill(["--db", str(db), "load", str(corpus)], delay, env)
