@@ -74,8 +74,7 @@
     batch's loaded_at): their report is one not built before. The batches' loaded_at go in as constants, so that DuckDB reads only the row groups those batches appended (its
     min/max per row group), not 166 M rows; past 1,000 batches the report ids alone select. -#}
 {% macro new_reports_filter() -%}
-    {%- set new = adapter.get_relation(database=target.database, schema='zfxxgk_build', identifier='new_reports')
-                  if execute else none -%}
+    {%- set new = new_reports_relation() -%}
     {%- if new is none -%}
         {{- return('true') -}}
     {%- endif -%}
@@ -97,8 +96,7 @@
 {#- The condition on report_id alone (for a table whose loaded_at is a former load's): the report is one
     not built before; 'true' when there is no such list (a first build or --full-refresh). -#}
 {% macro new_report_ids() -%}
-    {%- set new = adapter.get_relation(database=target.database, schema='zfxxgk_build', identifier='new_reports')
-                  if execute else none -%}
+    {%- set new = new_reports_relation() -%}
     {%- if new is none -%}
         {{- return('true') -}}
     {%- endif -%}
@@ -112,5 +110,22 @@
     {%- if is_incremental() -%}
         DELETE FROM {{ this }} WHERE {{ new_report_ids() }}
             OR report_id NOT IN (SELECT report_id FROM {{ source('core', 'reports') }})
+    {%- endif -%}
+{%- endmacro %}
+
+{#- zfxxgk_build.new_reports, or none when this build takes every report (or is only being parsed). -#}
+{% macro new_reports_relation() -%}
+    {{- return(adapter.get_relation(database=target.database, schema='zfxxgk_build', identifier='new_reports')
+               if execute else none) -}}
+{%- endmacro %}
+
+{#- What an incremental model reads of `relation` (reports or a per-cell table): on an incremental run only the
+    rows of the reports not built before (filtered at the scan, so only their batches' row groups are read),
+    else all of it. -#}
+{% macro rows_to_build(relation) -%}
+    {%- if is_incremental() -%}
+        (SELECT * FROM {{ relation }} WHERE ({{ new_reports_filter() }})) AS to_build
+    {%- else -%}
+        {{ relation }}
     {%- endif -%}
 {%- endmacro %}

@@ -10,10 +10,7 @@
     pre_hook="{{ forget_rebuilt_reports() }}",
 ) }}
 WITH r AS (
-    SELECT * FROM {{ ref('stg_reports') }}
-    {%- if is_incremental() %}
-    WHERE {{ new_reports_filter() }}
-    {%- endif %}
+    SELECT * FROM {{ rows_to_build(ref('stg_reports')) }}
 ),
 counts AS (
     SELECT

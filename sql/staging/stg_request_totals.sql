@@ -5,18 +5,12 @@
 -- After a change to this file, rebuild it whole: `dbt build --full-refresh -s stg_request_totals+`.
 {{ config(materialized="incremental", incremental_strategy="append", on_schema_change="fail",
           pre_hook="{{ forget_rebuilt_reports() }}") }}
-{%- set cells -%}
-    {{ source('core', 'request_outcomes') }}{% if is_incremental() %} WHERE ({{ new_reports_filter() }}){% endif %}
-{%- endset %}
+{%- set cells = rows_to_build(source('core', 'request_outcomes')) %}
 {%- set groups = request_row_groups() %}
 -- Two pivots (the 总计 column; the 本年新收 row) joined. max(CASE …) rather than max(…) FILTER: one
 -- pass of CASE expressions costs about half as much over 25 million cells.
 WITH r AS (
-    SELECT report_id, loaded_at
-    FROM {{ source('core', 'reports') }}
-    {%- if is_incremental() %}
-    WHERE {{ new_reports_filter() }}
-    {%- endif %}
+    SELECT report_id, loaded_at FROM {{ rows_to_build(source('core', 'reports')) }}
 ),
 totals AS (
     SELECT
@@ -25,7 +19,7 @@ totals AS (
         max(CASE WHEN row_key = '{{ key }}' THEN value END) AS {{ key }}{{ "," if not loop.last }}
         {%- endfor %}
     FROM {{ cells }}
-    {{ "AND" if is_incremental() else "WHERE" }} applicant = 'total'
+    WHERE applicant = 'total'
     GROUP BY report_id
 ),
 first_row AS (
@@ -36,7 +30,7 @@ first_row AS (
              THEN sum(value) FILTER (WHERE applicant NOT IN ('natural_person', 'total'))::BIGINT END
                                                                AS new_received_legal_person
     FROM {{ cells }}
-    {{ "AND" if is_incremental() else "WHERE" }} row_key = 'new_received'
+    WHERE row_key = 'new_received'
     GROUP BY report_id
 )
 -- one row per report (NULL when its table 3 was not read), with the report's loaded_at: the rows a

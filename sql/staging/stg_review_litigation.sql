@@ -5,11 +5,7 @@
                        "litigation_after_review": "after_review"} %}
 {%- set outcomes = ["upheld", "corrected", "other", "pending", "total"] %}
 WITH r AS (
-    SELECT report_id, loaded_at
-    FROM {{ source('core', 'reports') }}
-    {%- if is_incremental() %}
-    WHERE {{ new_reports_filter() }}
-    {%- endif %}
+    SELECT report_id, loaded_at FROM {{ rows_to_build(source('core', 'reports')) }}
 ),
 wide AS (
     SELECT
@@ -18,10 +14,7 @@ wide AS (
         max(CASE WHEN proceeding = '{{ proceeding }}' AND outcome = '{{ outcome }}' THEN value END)
             AS {{ prefix }}_{{ outcome }}{{ "," if not loop.last }}
         {%- endfor %}{{ "," if not loop.last }}{% endfor %}
-    FROM {{ source('core', 'review_litigation') }}
-    {%- if is_incremental() %}
-    WHERE {{ new_reports_filter() }}
-    {%- endif %}
+    FROM {{ rows_to_build(source('core', 'review_litigation')) }}
     GROUP BY report_id
 )
 -- one row per report (NULL when its table 4 was not read), with the report's loaded_at
