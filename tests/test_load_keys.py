@@ -71,17 +71,24 @@ def unique_keys(conn) -> None:
                             ).fetchone()[0] == 0, t
 
 
+def load_both(conn, ref, batches) -> RunKeys:
+    """The batches loaded into `conn` with a run's map and into `ref` asking per batch: the same outcomes, the
+    map equal to a fresh read after each batch, the keys unique, and in the end the same tables."""
+    keys = RunKeys.read(conn)
+    for batch in batches:
+        got = warehouse.load_reports(conn, batch, keys)
+        want = warehouse.load_reports(ref, batch)
+        assert (got.loaded, got.kept_other_copy, got.failed) == (want.loaded, want.kept_other_copy, want.failed)
+        assert_matches_warehouse(keys, conn)
+        unique_keys(conn)
+    for t in TABLES:
+        assert table(conn, t) == table(ref, t), t
+    return keys
+
+
 def test_a_run_with_the_map_writes_what_per_batch_questions_write(tmp_path):
     with warehouse.connect(tmp_path / "map.duckdb") as conn, warehouse.connect(tmp_path / "batch.duckdb") as ref:
-        keys = RunKeys.read(conn)
-        for batch in BATCHES:
-            got = warehouse.load_reports(conn, batch, keys)
-            want = warehouse.load_reports(ref, batch)
-            assert (got.loaded, got.kept_other_copy, got.failed) == (want.loaded, want.kept_other_copy, want.failed)
-            assert_matches_warehouse(keys, conn)
-            unique_keys(conn)
-        for t in TABLES:
-            assert table(conn, t) == table(ref, t), t
+        load_both(conn, ref, BATCHES)
         reports = dict(conn.execute("SELECT report_id, document_id FROM reports").fetchall())
         # 甲 keeps its ok copy a1 (a2 is as good and came first in its batch; a1 re-loaded after it),
         # 乙 its ok copy b1 over the partial b2; c1's old id is gone; 丁 keeps d1 or an equal copy
@@ -196,14 +203,6 @@ def test_document_ids_other_than_digests_and_odd_fingerprints_are_kept_as_they_a
 
     batches = [[renamed(it, i) for i, it in enumerate(b)] for b in BATCHES]
     with warehouse.connect(tmp_path / "map.duckdb") as conn, warehouse.connect(tmp_path / "batch.duckdb") as ref:
-        keys = RunKeys.read(conn)
-        for batch in [*batches, *batches]:
-            got = warehouse.load_reports(conn, batch, keys)
-            want = warehouse.load_reports(ref, batch)
-            assert (got.loaded, got.kept_other_copy, got.failed) == (want.loaded, want.kept_other_copy, want.failed)
-            assert_matches_warehouse(keys, conn)
-            unique_keys(conn)
-        for t in TABLES:
-            assert table(conn, t) == table(ref, t), t
+        keys = load_both(conn, ref, [*batches, *batches])
         assert any(isinstance(d, str) for d in keys._documents) and any(isinstance(d, bytes) for d in keys._documents)
         assert keys.nbytes() > 0
