@@ -9,7 +9,8 @@ one transaction per batch, with the run's key map (`RunKeys`), like `zfxxgk load
 batch asks the warehouse for its keys instead, as callers without a map do). ~3 % of the documents are reposts of a report loaded
 up to a few batches before (a second copy: the replace path). Prints the per-document load time over
 the 4,000 documents up to 4,000, 40,000, 100,000, ... and the last ones, each window's ratio to the
-first, the peak resident memory of this process (the loader runs in this one process, DuckDB's
+first and to the same first 4,000 documents loaded into an empty warehouse right after that window
+(the machine's speed drifts; that ratio is the warehouse's size alone), the peak resident memory of this process (the loader runs in this one process, DuckDB's
 threads included, so that is the whole tree's; at each window also the resident memory then and
 DuckDB's own, `duckdb_memory()`), the key map's size and the time to read it whole from the warehouse
 at the end (what a run opening that warehouse pays; the run's map is freed first, so the read does not
@@ -27,6 +28,7 @@ import collections
 import copy
 import gc
 import hashlib
+import itertools
 import os
 import random
 import resource
@@ -39,7 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipelines import warehouse  # noqa: E402
-from pipelines.pipeline.load import WRITE_MEMORY  # noqa: E402
+from pipelines.pipeline import load  # noqa: E402
 from tests.support.synth import random_report  # noqa: E402
 from pipelines.warehouse.frames import DocumentInfo  # noqa: E402
 from pipelines.warehouse.keys import RunKeys  # noqa: E402
@@ -114,6 +116,35 @@ class TimedConnection:
         return getattr(self._conn, name)
 
 
+def open_loader(path: Path, settings: list[str]):
+    """The loader's connection, as load_local opens it (its memory cap, its checkpoints), with --set's settings."""
+    conn = load.connect(path)
+    for setting in settings:
+        name, value = setting.split("=", 1)
+        conn.execute(f"SET {name} = '{value}'")
+    return conn
+
+
+def empty_window(tmp: Path, args) -> tuple[float, float]:
+    """The run's first WINDOW documents loaded again into an empty warehouse, now: (wall, CPU) seconds a
+    document. Beside a window of the run it gives the cost of the warehouse's size apart from the
+    machine's speed at that moment (on a shared two-core machine the same code has measured 1.4 to 2.0
+    ms CPU a document in an hour)."""
+    wall = cpu = 0.0
+    with tempfile.TemporaryDirectory(dir=tmp) as d, open_loader(Path(d) / "empty.duckdb", args.set) as conn:
+        keys = RunKeys.read(conn) if args.keys == "run" else None
+        items = records(WINDOW)
+        for n in itertools.count(1):
+            batch = list(itertools.islice(items, args.batch))
+            if not batch:
+                break
+            t0, c0 = time.perf_counter(), time.process_time()
+            warehouse.load_reports(conn, batch, keys)
+            load.checkpointed(conn, n)
+            wall, cpu = wall + time.perf_counter() - t0, cpu + time.process_time() - c0
+    return wall / WINDOW, cpu / WINDOW
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--reports", type=int, default=200_000)
@@ -138,11 +169,8 @@ def main(argv: list[str] | None = None) -> int:
     # (documents after the batch, its size, wall seconds, CPU seconds of this process: all its threads;
     # on a machine shared with other jobs the CPU time is the steadier measure of the work done)
     per_batch: list[tuple[int, int, float, float]] = []
-    with warehouse.connect(args.db) as conn:
-        conn.execute(f"SET memory_limit = '{WRITE_MEMORY}'")  # as load_local's batches
-        for setting in args.set:
-            name, value = setting.split("=", 1)
-            conn.execute(f"SET {name} = '{value}'")
+    empty: dict[int, tuple[float, float]] = {}  # mark -> an empty warehouse's window, measured then
+    with open_loader(args.db, args.set) as conn:
         keys = RunKeys.read(conn) if args.keys == "run" else None
         db = TimedConnection(conn) if args.statements else conn
         if args.statements:  # Python's cyclic collector, timed too ("gc"): it walks every tracked object
@@ -165,6 +193,7 @@ def main(argv: list[str] | None = None) -> int:
             gen_s += time.perf_counter() - t_gen
             t0, c0 = time.perf_counter(), time.process_time()
             warehouse.load_reports(db, batch, keys)
+            load.checkpointed(db, len(per_batch) + 1)
             dt = time.perf_counter() - t0
             load_s += dt
             cpu_s += time.process_time() - c0
@@ -184,12 +213,19 @@ def main(argv: list[str] | None = None) -> int:
                       f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB, now {rss_mib():.0f} MiB "
                       f"(DuckDB's own {conn.execute('SELECT sum(memory_usage_bytes) FROM duckdb_memory()').fetchone()[0] / 2**20:.0f} MiB)",
                       flush=True)
+                empty[done] = empty_window(args.db.parent, args)
+                w, c = empty[done]
+                print(f"    an empty warehouse now: {1e3 * w:.3f} ms wall, {1e3 * c:.3f} ms CPU a document; this "
+                      f"window {sum(r[1] for r in rows) / n / w:.2f}x / {sum(r[2] for r in rows) / n / c:.2f}x "
+                      "that", flush=True)
                 if args.statements and done - WINDOW in stmt_marks:
                     a, b = stmt_marks[done - WINDOW], stmt_marks[done]
                     nb = len(rows)
                     print("    ms a batch: " + ", ".join(f"{k}: {1e3 * (b[k] - a.get(k, 0.0)) / nb:.1f}"
                                                       for k in sorted(b, key=lambda k: a.get(k, 0.0) - b[k])), flush=True)
             t_gen = time.perf_counter()
+        if args.reports not in empty:
+            empty[args.reports] = empty_window(args.db.parent, args)
         wal = args.db.with_name(args.db.name + ".wal")
         size = args.db.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
         n_reports = conn.execute("SELECT count(*) FROM reports").fetchone()[0]
@@ -219,6 +255,8 @@ def main(argv: list[str] | None = None) -> int:
           f"generating the records {gen_s:.1f} s (not loading)")
     print("per document, wall  " + ", ".join(f"{d:,}: {1e3 * w:.3f} ms ({w / first[1]:.2f}x)" for d, w, _ in windows))
     print("per document, CPU   " + ", ".join(f"{d:,}: {1e3 * c:.3f} ms ({c / first[2]:.2f}x)" for d, _, c in windows))
+    print("against an empty warehouse loaded at the same moment (wall / CPU)  " + ", ".join(
+        f"{d:,}: {w / empty[d][0]:.2f}x / {c / empty[d][1]:.2f}x" for d, w, c in windows))
     print(f"peak memory       {load_peak:.0f} MiB during the load, {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} "
           "MiB with the map's whole read after it (this process: the loader, DuckDB and the key map all live in it)")
     print(f"warehouse size    {size / 2**20:.0f} MiB")

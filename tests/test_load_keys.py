@@ -206,3 +206,32 @@ def test_document_ids_other_than_digests_and_odd_fingerprints_are_kept_as_they_a
         keys = load_both(conn, ref, [*batches, *batches])
         assert any(isinstance(d, str) for d in keys._documents) and any(isinstance(d, bytes) for d in keys._documents)
         assert keys.nbytes() > 0
+
+
+def test_a_run_checkpoints_every_few_batches_not_at_each_commit(tmp_path, monkeypatch):
+    """`load.write_batches` writes the WAL into the file every CHECKPOINT_BATCHES batches; between two,
+    the committed batches stay in the WAL (DuckDB's own checkpoint in COMMIT is off on the loader's
+    connection), and what they wrote is there either way."""
+    from pipelines.pipeline import load
+
+    monkeypatch.setattr(load, "CHECKPOINT_BATCHES", 2)
+    db = tmp_path / "w.duckdb"
+    wal = tmp_path / "w.duckdb.wal"
+    wal_after: list[int] = []  # the WAL's size after each batch, seen when the run asks for the next one
+
+    def batches():
+        for n, batch in enumerate(BATCHES):
+            if n:
+                wal_after.append(wal.stat().st_size if wal.exists() else 0)
+            yield batch
+        wal_after.append(wal.stat().st_size if wal.exists() else 0)
+
+    with load.connect(db) as conn:
+        load.write_batches(conn, batches(), warehouse.LoadResult())
+    assert wal_after[0] > 0 and wal_after[1] == 0 and wal_after[2] > 0
+    assert not wal.exists() or wal.stat().st_size == 0  # closing the connection checkpointed the rest
+    with warehouse.connect(tmp_path / "ref.duckdb") as ref:  # DuckDB's own checkpoints
+        for batch in BATCHES:
+            warehouse.load_reports(ref, batch)
+        with warehouse.connect(db, read_only=True) as conn:
+            assert all(table(conn, t) == table(ref, t) for t in TABLES)
