@@ -120,3 +120,5 @@ def test_the_loaders_connection_takes_the_writers_cap(tmp_path):
         want = ref.execute("SELECT current_setting('memory_limit')").fetchone()[0]
     with load.connect(tmp_path / "w.duckdb") as conn:
         assert conn.execute("SELECT current_setting('memory_limit')").fetchone()[0] == want
+        # the loader's checkpoints take seconds at scale: no progress bar drawn into the load's output
+        assert conn.execute("SELECT current_setting('enable_progress_bar')").fetchone()[0] is False

@@ -96,6 +96,7 @@ def connect(db: Path | str | None = None):
     # No checkpoint inside a COMMIT: `checkpointed` writes the WAL into the file every CHECKPOINT_BATCHES
     # batches (and closing the connection does at the end).
     conn.execute("SET checkpoint_threshold = '1TB'")
+    conn.execute("SET enable_progress_bar = false")  # DuckDB draws one on stderr for a checkpoint over 2 s
     return conn
 
 
