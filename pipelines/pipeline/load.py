@@ -42,7 +42,7 @@ Task = TypeVar("Task")
 Parsed = TypeVar("Parsed")
 
 
-def parse_file(path: Path):
+def parse_file(path: Path | str):
     """(Report, DocumentInfo) of one file, or (None, error) when the file cannot be read."""
     try:
         data = Path(path).read_bytes()
@@ -156,7 +156,8 @@ def load_local(paths: Iterable[Path], db: Path | None = None, workers: Optional[
     """Parse local files and load them (batch by batch), then build the models and publish.
     `workers`: parse processes (default $ZFXXGK_WORKERS or the CPU count; 1 for small inputs).
     `on_progress(files_done, files)`: called as each batch has been parsed (the CLI's progress bar)."""
-    files = list(expand_paths(paths))
+    # as strings: a Path holds its parts too (533 bytes against 113 for the string; 400 MiB at a million files)
+    files = [str(p) for p in expand_paths(paths)]
     workers = default_workers(len(files)) if workers is None else workers
     total = warehouse.LoadResult()
     done = 0
