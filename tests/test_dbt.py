@@ -200,5 +200,11 @@ def test_docs_command_serves_the_documentation(db, tmp_path):
         assert "model.zfxxgk.report_metrics" in catalog["nodes"]
         assert "source.zfxxgk.core.request_outcomes" in catalog["sources"]
     finally:
+        # the server stops on SIGTERM; once in CI it was still running 10 s after (cause not found, not
+        # seen again in isolation): then it is killed, so that what it holds is freed for the next tests
         p.terminate()
-        p.wait(timeout=10)
+        try:
+            p.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait(timeout=10)
