@@ -50,7 +50,7 @@ class Settings(BaseSettings):
     # cap, which the batches never read again (at a million documents: 1 GB beside the key map, over 2 GiB)
     write_memory: str = "512MB"
     # ... and checkpoints itself every this many batches (DuckDB's own, in any COMMIT past 16 MB of WAL,
-    # came every other batch and cost ~20 % of a batch's CPU: benchmarks/README.md § Loader)
+    # came every other batch; checkpointing every 8 saved 11–20 % of the loader's CPU: benchmarks/README.md § Loader)
     checkpoint_batches: int = 8
 
     @property
