@@ -93,7 +93,7 @@ def cmd_parse(args) -> int:
     from pipelines.pipeline.documents import parse_path
     from pipelines.pipeline.files import expand_paths
 
-    paths = list(expand_paths(args.paths))
+    paths = [Path(p) for p in expand_paths(args.paths)]
     missing = [p for p in paths if not p.is_file()]
     if missing:
         print(f"zfxxgk parse: no such file: {missing[0]}", file=sys.stderr)

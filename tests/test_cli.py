@@ -52,6 +52,17 @@ def test_parse_jsonl_streams_one_record_per_file(samples):
     assert all(json.loads(line)["source"].endswith(".txt") for line in lines)
 
 
+def test_a_directory_is_walked_for_readable_files_in_path_order(tmp_path):
+    from pipelines.pipeline.files import expand_paths
+
+    for rel in ["b.html", "a-b/y.pdf", "a/x.html", "a/b/z.txt", "a/skip.bin", "a/Q.HTML", "A/q.doc"]:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x")
+    got = [os.path.relpath(p, tmp_path) for p in expand_paths([tmp_path])]
+    # by path parts, so all of a/ precedes a-b/ although "a-" < "a/" as strings; suffixes in any case
+    assert got == ["A/q.doc", "a/Q.HTML", "a/b/z.txt", "a/x.html", "a-b/y.pdf", "b.html"]
+
+
 @pytest.mark.parametrize("content,status", [
     (b"", "failed"),
     (b"\x00\x01\x02\x03binary\x00\xff\xfe\x00" * 50, "failed"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from pathlib import Path
 
 import pytest
 
@@ -65,7 +66,7 @@ def test_generated_corpus_loads_with_every_report_and_nothing_silently_ok(corpus
 def batch_prefixes(corpus) -> list[set[str]]:
     """The document ids loaded after 0, 1, 2 … whole batches."""
     files = list(expand_paths([corpus]))
-    ids = [hashlib.sha256(p.read_bytes()).hexdigest() for p in files]
+    ids = [hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in files]
     return [set(ids[:k]) for k in range(0, len(ids), BATCH)] + [set(ids)]
 
 

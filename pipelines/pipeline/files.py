@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
+import os
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -13,14 +14,26 @@ READABLE_SUFFIXES = {".txt", ".md", ".html", ".htm", ".shtml", ".pdf", ".doc", "
                      ".xls", ".xlsx", ".rtf"}
 
 
-def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files as given, and the readable files inside directories (sorted, recursive)."""
+def expand_paths(paths: Iterable[str | Path]) -> Iterator[str]:
+    """Files as given, and the readable files inside directories (recursive, in the order of their
+    paths' parts), as strings: a Path holds its parts too (533 bytes against 113 for the string,
+    400 MiB at a million files), and walking with scandir never builds the whole tree's list."""
     for p in paths:
-        p = Path(p)
-        if p.is_dir():
-            yield from sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in READABLE_SUFFIXES)
+        p = os.fspath(p)
+        if os.path.isdir(p):
+            yield from _readable_files(p)
         else:
             yield p
+
+
+def _readable_files(directory: str) -> Iterator[str]:
+    with os.scandir(directory) as it:
+        entries = sorted(it, key=lambda e: e.name)
+    for e in entries:
+        if e.is_dir():
+            yield from _readable_files(e.path)
+        elif e.is_file() and os.path.splitext(e.name)[1].lower() in READABLE_SUFFIXES:
+            yield e.path
 
 
 def local_document(path: Path, data: bytes, source_id: str = "local") -> DocumentInfo:
