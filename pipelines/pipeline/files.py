@@ -30,7 +30,7 @@ def _readable_files(directory: str) -> Iterator[str]:
     with os.scandir(directory) as it:
         entries = sorted(it, key=lambda e: e.name)
     for e in entries:
-        if e.is_dir():
+        if e.is_dir(follow_symlinks=False):  # as rglob: a linked directory is not entered (no cycles)
             yield from _readable_files(e.path)
         elif e.is_file() and os.path.splitext(e.name)[1].lower() in READABLE_SUFFIXES:
             yield e.path
