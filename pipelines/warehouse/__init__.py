@@ -141,6 +141,7 @@ class LoadResult:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (document_id, error)
     kept_other_copy: int = 0
     seconds: dict[str, float] = field(default_factory=dict)  # stage -> wall seconds (load_local)
+    files: int = 0  # files read (load_local)
 
 
 def load_reports(conn: duckdb.DuckDBPyConnection, items: Iterable[tuple[Report, DocumentInfo]],
