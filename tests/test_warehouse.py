@@ -54,6 +54,17 @@ def test_load_samples_long_form_and_reload_is_idempotent(db_path, samples):
         assert counts(conn) == before
 
 
+def test_a_load_reports_its_progress_and_its_error_from_the_writing_process(db_path, samples, tmp_path):
+    """load_local writes in a process of its own: its progress and its failure reach the caller."""
+    seen = []
+    result = load_local([samples[0].parent], db_path, on_progress=lambda done, n: seen.append((done, n)))
+    assert result.loaded == 5 and result.files == 5 and seen[-1] == (5, 5)
+    not_a_dir = tmp_path / "a_file"
+    not_a_dir.write_text("")
+    with pytest.raises(OSError):  # the warehouse's directory cannot be made under a file
+        load_local([samples[0].parent], not_a_dir / "warehouse.duckdb")
+
+
 def test_long_rows_hold_the_printed_numbers(db_path, samples):
     load_local([samples[0].parent], db_path)
     exp = expected_record("002_14635e754de52443")

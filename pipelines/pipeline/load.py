@@ -6,7 +6,8 @@ Streaming: documents are read, parsed and loaded in batches of `batch` documents
 at most a few batches whatever the corpus size (the list of paths is the only thing that grows with
 it). Each batch is one transaction (`warehouse.load_reports`): a load killed at any point leaves
 every report either fully loaded or absent, and a re-run converges. With `workers` > 1 the parsing
-runs in that many processes while the main process writes the previous batch.
+runs in that many processes while the writing process writes the previous batch (for `zfxxgk load`
+a process of its own, ended before the models' build).
 """
 from __future__ import annotations
 
