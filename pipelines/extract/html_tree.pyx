@@ -252,19 +252,22 @@ cdef class _Walk:
         free(self.line.data)
         free(self.scratch.data)
 
+    cdef int add_lines(self, Buf* text) except -1:
+        """The text gathered in `text` as rows, one per printed line (the buffer is emptied)."""
+        cdef str part
+        for part in buf_take(text).replace("\xa0", " ").strip().split("\n"):
+            part = part.strip()
+            if part:
+                self.rows.append([part])
+        return 0
+
     cdef int flush(self) except -1:
-        cdef str text, part
         if self.line.size:
-            text = buf_take(&self.line).replace("\xa0", " ").strip()
-            for part in text.split("\n"):
-                part = part.strip()
-                if part:
-                    self.rows.append([part])
+            self.add_lines(&self.line)
         return 0
 
     cdef int element(self, xmlNode* el) except -1:
         cdef Kind kind = kind_of(el)
-        cdef str text, part
         cdef object r
         cdef xmlNode* c
         if kind == SKIP:
@@ -279,12 +282,7 @@ cdef class _Walk:
             # a paragraph (no block can nest in <p>): its whole text, one row per line
             self.flush()
             add_all_text(el, &self.scratch)
-            text = buf_take(&self.scratch).replace("\xa0", " ").strip()
-            if text:
-                for part in text.split("\n"):
-                    part = part.strip()
-                    if part:
-                        self.rows.append([part])
+            self.add_lines(&self.scratch)
             return 0
         if kind != OTHER:
             self.flush()
