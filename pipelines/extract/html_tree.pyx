@@ -35,21 +35,19 @@ MAX_SPANNED_CELLS = 200_000
 
 # what an element is to the walk
 cdef enum Kind:
-    OTHER = 0     # inline (a, span, strong …): its text continues the line
-    BLOCK = 1     # ends the line before and after it
-    SKIP = 2      # not text
-    TABLE = 3
-    PARAGRAPH = 4
-    BREAK = 5     # <br>: a block (ends the line)
-    CELL = 6      # td, th
+    OTHER = 0      # inline (a, span, strong …): its text continues the line
+    BLOCK = 1      # ends the line before and after it
+    SKIP = 2       # not text
+    TABLE = 3      # a grid when it holds no other table, else a block
+    PARAGRAPH = 4  # its whole text at once when it holds no <br> or table, else a block
 
 _NAMES = {
-    BLOCK: ("div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "tbody",
-            "thead", "tfoot", "blockquote", "pre", "dd", "dt", "dl", "hr", "header", "footer", "center", "form",
-            "caption"),
+    BLOCK: ("div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th", "section",
+            "article", "tbody", "thead", "tfoot", "blockquote", "pre", "dd", "dt", "dl", "hr", "header", "footer",
+            "center", "form", "caption"),
     SKIP: ("script", "style", "noscript", "head", "title", "meta", "link", "iframe", "select", "option",
            "textarea", "button", "svg"),
-    TABLE: ("table",), PARAGRAPH: ("p",), BREAK: ("br",), CELL: ("td", "th"),
+    TABLE: ("table",), PARAGRAPH: ("p",),
 }
 cdef dict _KIND_OF = {name.encode(): kind for kind, names in _NAMES.items() for name in names}
 
@@ -121,36 +119,21 @@ cdef bint has_descendant(xmlNode* el, const char* name, const char* other):
     return False
 
 
-cdef bint has_element_child(xmlNode* el):
-    cdef xmlNode* c = el.children
-    while c != NULL:
-        if c.type == XML_ELEMENT_NODE:
-            return True
-        c = c.next
-    return False
-
-
 cdef object attribute(xmlNode* el, const char* name):
     """The value of an attribute (no namespace), None when absent, "" when it has no value."""
     cdef xmlAttr* a = el.properties
     cdef xmlNode* t
-    cdef Buf b
+    cdef list parts
     while a != NULL:
         if a.ns == NULL and strcmp(<const char*>a.name, name) == 0:
+            parts = []
             t = a.children
-            if t == NULL:
-                return ""
-            if t.next == NULL and is_text(t):
-                return PyUnicode_DecodeUTF8(<const char*>t.content, strlen(<const char*>t.content), "strict")
-            b.data, b.size, b.cap = NULL, 0, 0
-            try:
-                while t != NULL:
-                    if is_text(t) and t.content != NULL:
-                        buf_add(&b, <const char*>t.content)
-                    t = t.next
-                return buf_take(&b)
-            finally:
-                free(b.data)
+            while t != NULL:
+                if is_text(t) and t.content != NULL:
+                    parts.append(PyUnicode_DecodeUTF8(<const char*>t.content, strlen(<const char*>t.content),
+                                                      "strict"))
+                t = t.next
+            return "".join(parts)
         a = a.next
     return None
 
@@ -278,7 +261,7 @@ cdef class _Walk:
                 if any(r):
                     self.rows.append(r)
             return 0
-        if kind == PARAGRAPH and (not has_element_child(el) or not has_descendant(el, "br", "table")):
+        if kind == PARAGRAPH and not has_descendant(el, "br", "table"):
             # a paragraph (no block can nest in <p>): its whole text, one row per line
             self.flush()
             add_all_text(el, &self.scratch)
