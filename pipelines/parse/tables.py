@@ -18,8 +18,9 @@ from pipelines import rules
 from pipelines.cells import NUMBER, PLACEHOLDER, UNREADABLE, GridRow, Row, normalize, read_cell
 from pipelines.cells import TEXT as TEXT_CELL
 from pipelines.parse import digits
-from pipelines.parse.stream import (BLANK, CELL, NONE, SPACE, TEXT, Hit, Stream, Tok, chain, find_hits, ignorable,
-                                    label_text, token_range, tokenize, values_between)
+from pipelines.parse.cell_tokens import BLANK, CELL, NONE, SPACE, TEXT, ignorable, label_text
+from pipelines.parse.stream import Stream, find_hits, token_range, tokenize
+from pipelines.parse.stream_loops import Hit, Tok, chain, values_between
 from pipelines.parse.template import ACTIVE_ROWS, REQUEST_TEMPLATE, REVIEW_START, REVIEW_WORDS, active_template
 from pipelines.parse.validate import R1_ROWS
 from pipelines.record import (APPLICANTS, OTHER_SUBROWS, OTHER_TOTAL, OUTCOMES, PROCEEDINGS,
