@@ -46,7 +46,7 @@ LANES = {
     # one module on in-memory inputs
     "unit": ("test_parse_formats", "test_parse_real_layouts", "test_parse_roundtrip", "test_fuzz_parser",
              "test_extract_formats", "test_extract_structure", "test_extract_bad_input", "test_geo_resolve",
-             "test_parse_near_match", "test_encoding", "test_settings", "test_crawl_fetch_parts",
+             "test_parse_near_match", "test_parse_stream", "test_encoding", "test_settings", "test_crawl_fetch_parts",
              "test_layers"),
     # stages together, or with a real service on this machine: DuckDB and dbt, an HTTP server on
     # 127.0.0.1, converters and OCR engines, the CLI as a subprocess, headless Chromium

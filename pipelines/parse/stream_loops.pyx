@@ -168,12 +168,16 @@ def chain(list hits, Py_ssize_t n_anchors, Py_ssize_t max_gap=90, Py_ssize_t per
     try:
         for k in range(n_anchors + 1):
             limit[k] = max_gap + per_skip * min(max(k - 1, 0), 4)
+        for i in range(n):  # limit[] is indexed by the difference of two anchors
+            h = hits[i]
+            if not 0 <= h.anchor < n_anchors:
+                raise ValueError(f"hit of anchor {h.anchor} in a template of {n_anchors}")
         for i in range(n):
             h = hits[i]
             score = 1.0 if h.exact else 0.6
             b, p = score, -1
             a, start = h.anchor, h.start
-            while hits[lo].start < start - reach - 64:  # (hits are in order of start)
+            while lo < i and (<Hit>hits[lo]).start < start - reach - 64:  # (hits are in order of start)
                 lo += 1
             # only hits that end before this one starts, and not too far before it. The predecessor
             # is the first hit (lowest index) of the best score: walked from the nearest back, a hit
