@@ -59,6 +59,15 @@ _SPECIAL = re.compile(_COMPAT.pattern[:-1] + _FULL.pattern[1:])  # either class 
 
 
 _FOLD = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"\u3000": " ", "\u00a0": " ", "\u3002": "."}
+_FOLD_TABLE = str.maketrans(_FOLD)
+
+
+def fold(s: str) -> str:
+    """`normalize` without removing whitespace (the token stream keeps it as a boundary hint):
+    full-width ASCII and spaces folded, 。 to ., NFKC only for text holding a _COMPAT character."""
+    if _COMPAT.search(s):
+        s = unicodedata.normalize("NFKC", s)
+    return s.translate(_FOLD_TABLE)
 
 
 def _normalize(s: str) -> str:

@@ -9,26 +9,13 @@ rows that makes the stream's tokens from these is compiled (`stream_loops.pyx`).
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
-from pipelines.cells import PLACEHOLDERS
+from pipelines.cells import PLACEHOLDERS, fold
 
 TEXT, NUM, PH, BLANK = "text", "num", "ph", "blank"
 # the gap before a token: a new row or cell, whitespace inside a cell, or nothing
 CELL, SPACE, NONE = "cell", "space", "none"
-
-# Full-width ASCII, ideographic space and 。 folded (labels and digits); NFKC only where needed.
-_FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0xA0: 0x20, 0x3002: ord(".")}
-_COMPAT = re.compile("[\u00b2\u00b3\u00b9\u00bc-\u00be\u2070-\u209f\u2150-\u218f\u2460-\u24ff"
-                     "\u2f00-\u2fdf\u3200-\u33ff\uf900-\ufaff\ufe10-\ufe6f]")
-
-
-def fold(s: str) -> str:
-    if _COMPAT.search(s):
-        s = unicodedata.normalize("NFKC", s)
-    return s.translate(_FOLD)
-
 
 # Printed material that is neither a label nor a table value: page footers (「— 3 —」, 「第3页共9页」),
 # converters' column names (数据1, Column2, Unnamed: 3), Word bookmarks, annotations inside a cell
